@@ -1,0 +1,297 @@
+"""One symbolic definition of a system -> compiled RHS, exact Jacobian, LaTeX, true coefficients.
+
+A system is written once as text equations over named states, parameters and
+(optionally) time ``t``::
+
+    SymbolicSpec("Lorenz", "flow", states=("x", "y", "z"),
+                 parameters=("sigma", "rho", "beta"),
+                 equations=("sigma*(y - x)", "x*(rho - z) - y", "x*y - beta*z"))
+
+From that single definition this module derives, with SymPy:
+
+* ``f(t, x, p, out)``: the vector field (flows) or next state (maps), compiled by Numba;
+* ``jac(t, x, p, out)``: the exact Jacobian matrix, compiled;
+* ``tangent(t, y, p, out)``: the variational system for ``k`` deviation vectors,
+  ``y = [x, Q.ravel()]`` with ``Q`` of shape (n, k), giving ``[f(x), J(x) Q]``
+  (only the Jacobian's structural non-zeros are multiplied, so cost is O(k * nnz(J)));
+* one cached wrapper per driver in :mod:`attractor.integrate.drivers`;
+* LaTeX of the equations and the true coefficients over a monomial basis.
+
+Compilation is cached on disk: the generated module is written to the cache
+directory (``$ATTRACTOR_CACHE_DIR``, default ``~/.cache/attractor``) under a name
+that hashes the equations, the code generator version and the source of every
+kernel the wrappers call; Numba's own cache (``cache=True``) sits beside it. A second
+process therefore neither re-runs SymPy nor recompiles.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from types import ModuleType
+
+from .errors import ValidationError
+
+__all__ = ["SymbolicSpec", "compiled_module", "cache_dir"]
+
+_CODEGEN_VERSION = "1"
+_LOCK = threading.Lock()
+_MODULES: dict[str, ModuleType] = {}
+
+
+def cache_dir() -> Path:
+    """Directory of generated, compiled system modules (created on demand)."""
+    root = os.environ.get("ATTRACTOR_CACHE_DIR")
+    path = Path(root) if root else Path.home() / ".cache" / "attractor"
+    path = path / "compiled"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass(frozen=True)
+class SymbolicSpec:
+    """Equations of a system as text, over named states, parameters and time ``t``.
+
+    Parameters
+    ----------
+    name : str
+        System name (only used in messages and generated code comments).
+    kind : {"flow", "map"}
+        ``flow``: equations give dx/dt. ``map``: equations give x_{n+1}; ``t`` is then
+        the iteration index.
+    states, parameters : tuple of str
+        Symbol names. ``t`` is reserved for time.
+    equations : tuple of str
+        One SymPy-parsable expression per state.
+    """
+
+    name: str
+    kind: str
+    states: tuple[str, ...]
+    parameters: tuple[str, ...]
+    equations: tuple[str, ...]
+
+    def __post_init__(self):
+        if self.kind not in ("flow", "map"):
+            raise ValidationError(f"kind must be 'flow' or 'map'; got {self.kind!r}.")
+        if len(self.states) != len(self.equations):
+            raise ValidationError(
+                f"{self.name}: {len(self.states)} states but {len(self.equations)} equations."
+            )
+        names = list(self.states) + list(self.parameters)
+        if len(set(names)) != len(names):
+            raise ValidationError(f"{self.name}: state and parameter names must be distinct; got {names}.")
+        if "t" in names:
+            raise ValidationError(f"{self.name}: 't' is reserved for time.")
+
+    # ------------------------------------------------------------------ sympy side
+    @cached_property
+    def symbols(self):
+        import sympy as sp
+
+        return (tuple(sp.Symbol(s, real=True) for s in self.states),
+                tuple(sp.Symbol(s, real=True) for s in self.parameters),
+                sp.Symbol("t", real=True))
+
+    @cached_property
+    def expressions(self):
+        """The equations as SymPy expressions (parsed once, lazily)."""
+        import sympy as sp
+        from sympy.parsing.sympy_parser import parse_expr, standard_transformations
+
+        xs, ps, t = self.symbols
+        local = {s.name: s for s in (*xs, *ps, t)}
+        allowed = set(local.values())
+        out = []
+        for state, text in zip(self.states, self.equations):
+            try:
+                expr = parse_expr(text, local_dict=dict(local), transformations=standard_transformations)
+            except Exception as exc:  # noqa: BLE001 - re-raised with context
+                raise ValidationError(f"{self.name}: cannot parse equation for {state}: {text!r} ({exc}).") from exc
+            expr = sp.sympify(expr)
+            unknown = {s.name for s in expr.free_symbols} - {s.name for s in allowed}
+            if unknown:
+                raise ValidationError(
+                    f"{self.name}: equation for {state} uses undeclared symbol(s) {sorted(unknown)}."
+                )
+            out.append(expr)
+        return tuple(out)
+
+    @cached_property
+    def jacobian_expressions(self):
+        import sympy as sp
+
+        xs, _, _ = self.symbols
+        return sp.Matrix(self.expressions).jacobian(sp.Matrix(xs))
+
+    @property
+    def uses_time(self) -> bool:
+        """True for non-autonomous systems (explicit dependence on ``t``)."""
+        return any(self.symbols[2] in e.free_symbols for e in self.expressions)
+
+    def latex(self) -> list[str]:
+        """LaTeX of each equation, e.g. ``\\dot{x} = \\sigma (y - x)``."""
+        import sympy as sp
+
+        xs, _, _ = self.symbols
+        lhs = (lambda s: rf"\dot{{{sp.latex(s)}}}") if self.kind == "flow" else (lambda s: rf"{sp.latex(s)}_{{n+1}}")
+        return [f"{lhs(s)} = {sp.latex(e)}" for s, e in zip(xs, self.expressions)]
+
+    # ------------------------------------------------------------------ cache key
+    @cached_property
+    def cache_key(self) -> str:
+        from ..integrate.drivers import DRIVERS
+
+        h = hashlib.sha256()
+        h.update(_CODEGEN_VERSION.encode())
+        h.update(repr((self.kind, self.states, self.parameters, self.equations)).encode())
+        h.update(Path(__file__).read_bytes())
+        for path in sorted({_module_file(d.module) for d in DRIVERS}):
+            h.update(Path(path).read_bytes())
+        h.update(repr(DRIVERS).encode())
+        import numba
+
+        h.update(numba.__version__.encode())
+        return h.hexdigest()[:24]
+
+
+def _module_file(name: str) -> str:
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        raise ImportError(f"driver module {name} not found")
+    return spec.origin
+
+
+# ---------------------------------------------------------------------- codegen
+def _printer():
+    from sympy.printing.pycode import PythonCodePrinter
+
+    class _NumbaPrinter(PythonCodePrinter):
+        """Scalar Python code for Numba: math.* functions, plain floats."""
+
+        def _print_Heaviside(self, expr):  # H(0) = 1/2 unless given
+            arg = self._print(expr.args[0])
+            h0 = self._print(expr.args[1]) if len(expr.args) > 1 else "0.5"
+            return f"(1.0 if {arg} > 0 else (0.0 if {arg} < 0 else {h0}))"
+
+        def _print_sign(self, expr):
+            arg = self._print(expr.args[0])
+            return f"(0.0 if {arg} == 0 else math.copysign(1.0, {arg}))"
+
+        def _print_Rational(self, expr):
+            return f"({float(expr.p)}/{float(expr.q)})"
+
+        def _print_Integer(self, expr):
+            return f"{float(expr.p)}" if abs(int(expr.p)) > 2**53 else str(int(expr.p))
+
+    return _NumbaPrinter({"fully_qualified_modules": True, "standard": "python3"})
+
+
+def _generate_source(spec: SymbolicSpec) -> str:
+    import sympy as sp
+
+    from ..integrate.drivers import DRIVERS
+
+    xs, ps, t = spec.symbols
+    n = len(xs)
+    sx = [sp.Symbol(f"_x{i}", real=True) for i in range(n)]
+    sp_ = [sp.Symbol(f"_p{j}", real=True) for j in range(len(ps))]
+    st = sp.Symbol("t", real=True)
+    subs = dict(zip(xs, sx)) | dict(zip(ps, sp_)) | {t: st}
+    exprs = [e.xreplace(subs) for e in spec.expressions]
+    jac = spec.jacobian_expressions.xreplace(subs)
+    nz = [(i, j) for i in range(n) for j in range(n) if jac[i, j] != 0]
+    pr = _printer()
+
+    def header(state_src: str) -> list[str]:
+        lines = [f"    _x{i} = {state_src}[{i}]" for i in range(n)]
+        lines += [f"    _p{j} = p[{j}]" for j in range(len(ps))]
+        return lines
+
+    def body(targets_exprs, name_prefix):
+        reps, reduced = sp.cse([e for _, e in targets_exprs], symbols=sp.numbered_symbols(f"_{name_prefix}"))
+        lines = [f"    {pr.doprint(s)} = {pr.doprint(v)}" for s, v in reps]
+        lines += [f"    {tgt} = {pr.doprint(e)}" for (tgt, _), e in zip(targets_exprs, reduced)]
+        return lines
+
+    src = [
+        f"# Generated by attractor.core.symbolic for system {spec.name!r}. Do not edit.",
+        "import math",
+        "import numpy as np",
+        "from numba import njit",
+        "",
+        f"N_STATES = {n}",
+        "",
+        "@njit(cache=True)",
+        "def f(t, x, p, out):",
+        *header("x"),
+        *body([(f"out[{i}]", e) for i, e in enumerate(exprs)], "c"),
+        "",
+        "@njit(cache=True)",
+        "def jac(t, x, p, out):",
+        *header("x"),
+        "    out[:, :] = 0.0",
+        *body([(f"out[{i}, {j}]", jac[i, j]) for i, j in nz], "c"),
+        "",
+        "@njit(cache=True)",
+        "def tangent(t, y, p, out):",
+        *header("y"),
+        *body([(f"out[{i}]", e) for i, e in enumerate(exprs)] + [(f"_J{i}_{j}", jac[i, j]) for i, j in nz], "c"),
+        f"    k = (y.shape[0] - {n}) // {n}",
+        "    for c in range(k):",
+    ]
+    for i in range(n):
+        terms = [f"_J{i}_{j} * y[{n} + {j} * k + c]" for (ii, j) in nz if ii == i]
+        src.append(f"        out[{n} + {i} * k + c] = {' + '.join(terms) if terms else '0.0'}")
+    src.append("")
+    import importlib
+    import inspect
+
+    modules = []
+    for d in DRIVERS:
+        if spec.kind in d.kinds and d.module not in modules:
+            modules.append(d.module)
+    for m in modules:
+        src.insert(4, f"from {m} import *  # noqa: F403")
+    for d in DRIVERS:
+        if spec.kind not in d.kinds:
+            continue
+        tpl = inspect.getsource(getattr(importlib.import_module(d.module), d.template))
+        tpl = tpl.replace(f"def {d.template}(", f"def {d.name}(", 1).replace("RHS(", f"{d.function}(")
+        src += ["@njit(cache=True)", tpl, ""]
+    return "\n".join(src) + "\n"
+
+
+def compiled_module(spec: SymbolicSpec) -> ModuleType:
+    """Import (generating on first use) the compiled module of ``spec``.
+
+    The module exposes ``f``, ``jac``, ``tangent`` and one wrapper per applicable
+    driver. Numba compiles each wrapper lazily on its first call and caches the
+    machine code beside the module, so later processes load it from disk.
+    """
+    key = spec.cache_key
+    mod = _MODULES.get(key)
+    if mod is not None:
+        return mod
+    with _LOCK:
+        mod = _MODULES.get(key)
+        if mod is not None:
+            return mod
+        path = cache_dir() / f"sys_{key}.py"
+        if not path.exists():
+            source = _generate_source(spec)
+            tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_text(source)
+            os.replace(tmp, path)
+        modname = f"attractor_compiled_{key}"
+        ispec = importlib.util.spec_from_file_location(modname, path)
+        mod = importlib.util.module_from_spec(ispec)
+        sys.modules[modname] = mod
+        ispec.loader.exec_module(mod)
+        _MODULES[key] = mod
+        return mod

@@ -1,0 +1,40 @@
+"""The compiled entry points generated for every symbolic system.
+
+A *driver* is a template function (plain Python in a kernel module such as
+:mod:`attractor.integrate._kernels`) that calls the system's compiled function by
+the placeholder name ``RHS``. For each system, :mod:`attractor.core.symbolic` writes a
+module holding the system's compiled functions (``f``, ``jac``, ``tangent``), star-imports
+each driver module (whose ``__all__`` must export the constants and helper functions
+the templates use), and pastes every applicable template under the driver's ``name``
+with ``RHS`` bound to ``function``; each is compiled with ``@njit(cache=True)``.
+
+Adding a driver (e.g. an analysis kernel that needs a system's compiled functions)
+means appending a :class:`Driver` to :data:`DRIVERS` in this file (a static list, so
+every process generates the same module for a system). The source of every driver
+module enters the cache key, so cached machine code never goes stale.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Driver:
+    name: str        # name of the compiled entry point in the generated module
+    module: str      # module holding the template
+    template: str    # template function name in that module
+    function: str    # "f" or "tangent": what RHS is bound to
+    kinds: tuple[str, ...] = ("flow", "map")
+
+
+_K = "attractor.integrate._kernels"
+
+DRIVERS: list[Driver] = [
+    Driver("solve_dop853", _K, "dop853_solve", "f", ("flow",)),
+    Driver("solve_rk45", _K, "rk45_solve", "f", ("flow",)),
+    Driver("solve_rk4", _K, "rk4_solve", "f", ("flow",)),
+    Driver("tangent_dop853", _K, "dop853_solve", "tangent", ("flow",)),
+    Driver("tangent_rk4", _K, "rk4_solve", "tangent", ("flow",)),
+    Driver("iterate", _K, "map_solve", "f", ("map",)),
+    Driver("tangent_iterate", _K, "map_solve", "tangent", ("map",)),
+]
