@@ -1,0 +1,251 @@
+"""Command-line interface: ``attractor systems | simulate | demo``.
+
+Every command turns attractor's errors into a one-line message and exit code 2,
+never a traceback.
+"""
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Optional
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="attractor: analyse dynamical systems from data. Try `attractor demo`.")
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _friendly(fn: Callable) -> Callable:
+    """Report attractor/validation errors as a clear message with exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from .core.errors import AttractorError
+
+        try:
+            return fn(*args, **kwargs)
+        except (AttractorError, ValueError, FileNotFoundError) as exc:
+            err_console.print(f"[bold red]error:[/] {exc}")
+            raise typer.Exit(code=2) from None
+
+    return wrapper
+
+
+def _parse_params(items: list[str] | None) -> dict[str, float]:
+    from .core.errors import ValidationError
+
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise ValidationError(f"--param expects NAME=VALUE; got {item!r}.")
+        k, v = item.split("=", 1)
+        k = k.strip()
+        if k in ("N",):
+            out[k] = int(v)
+            continue
+        try:
+            out[k] = float(v)
+        except ValueError as exc:
+            raise ValidationError(f"--param {k}: {v!r} is not a number.") from exc
+    return out
+
+
+def _parse_vector(text: str | None, name: str):
+    from .core.errors import ValidationError
+
+    if text is None:
+        return None
+    try:
+        return np.array([float(v) for v in text.replace(";", ",").split(",") if v.strip()])
+    except ValueError as exc:
+        raise ValidationError(f"{name} must be comma-separated numbers; got {text!r}.") from exc
+
+
+# ---------------------------------------------------------------------- systems
+@app.command()
+@_friendly
+def systems(
+    query: Optional[str] = typer.Argument(None, help="A system name (shows its details) or a search term."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="flow or map."),
+    dimension: Optional[int] = typer.Option(None, "--dimension", help="Only systems of this dimension."),
+    delay: bool = typer.Option(False, "--delay", help="Only delay-differential systems."),
+    search: Optional[str] = typer.Option(None, "--search", help="Substring of name or description."),
+):
+    """List catalogued systems, or show one system's equations, parameters and reference values."""
+    from .systems import entries, normalize_name, system
+
+    if query is not None and not search:
+        key = normalize_name(query)
+        match = [e for e in entries() if normalize_name(e.name) == key or key in map(normalize_name, e.aliases)]
+        if match:
+            _show_system(system(match[0].name))
+            return
+        search = query
+    rows = []
+    for e in entries():
+        if kind and e.kind != kind:
+            continue
+        if dimension is not None and e.dimension != dimension:
+            continue
+        if delay and "delay" not in e.tags:
+            continue
+        if search and normalize_name(search) not in normalize_name(e.name) + normalize_name(e.description):
+            continue
+        rows.append(e)
+    table = Table(title=f"{len(rows)} systems")
+    for col in ("name", "kind", "dim", "description"):
+        table.add_column(col)
+    for e in rows:
+        table.add_row(e.name, e.kind, "N" if e.dimension is None else str(e.dimension), e.description[:80])
+    console.print(table)
+
+
+def _show_system(s) -> None:
+    console.print(f"[bold]{s.name}[/] — {s.kind}, dimension {s.dimension}")
+    if s.metadata.get("description"):
+        console.print(s.metadata["description"])
+    if hasattr(s, "equations"):
+        for eq in s.equations():
+            console.print(f"  {eq}")
+    console.print("parameters: " + ", ".join(f"{k} = {v:g}" for k, v in s.parameters.items()))
+    if s.default_x0 is not None:
+        console.print("default x0: " + np.array2string(s.default_x0, precision=6, separator=", "))
+    for key in ("period", "integration_dt"):
+        if key in s.metadata:
+            console.print(f"{key}: {s.metadata[key]:g}")
+    for key, (value, source) in dict(s.metadata.get("reference", {})).items():
+        console.print(f"reference {key}: {value}  [dim]({source})[/]")
+    if s.metadata.get("citation"):
+        console.print(f"[dim]{s.metadata['citation']}[/]")
+
+
+# ---------------------------------------------------------------------- simulate
+@app.command()
+@_friendly
+def simulate(
+    name: str = typer.Argument(..., help="Catalogue name, e.g. lorenz."),
+    n: int = typer.Option(10000, "--n", help="Number of samples."),
+    dt: Optional[float] = typer.Option(None, "--dt", help="Sampling step (default: the system's)."),
+    x0: Optional[str] = typer.Option(None, "--x0", help="Initial state, comma-separated."),
+    param: Optional[list[str]] = typer.Option(None, "--param", help="Parameter NAME=VALUE (repeatable)."),
+    transient: float = typer.Option(0.0, "--transient", help="Discarded lead-in (time units; iterations for maps)."),
+    method: Optional[str] = typer.Option(None, "--method", help="dop853 (default), rk45 or rk4."),
+    rtol: float = typer.Option(1e-9, "--rtol"),
+    atol: float = typer.Option(1e-9, "--atol"),
+    out: Path = typer.Option(..., "--out", help="Output file: .csv, .parquet or .npz."),
+):
+    """Simulate a catalogued system and write the trajectory to a file."""
+    from .systems import system
+
+    s = system(name, **_parse_params(param))
+    traj = _simulate_with_progress(s, n, dt, _parse_vector(x0, "--x0"), transient, method, rtol, atol)
+    path = traj.save(out)
+    console.print(f"wrote {traj.n_times} samples of {s.name} ({s.dimension} states) to {path}")
+
+
+def _simulate_with_progress(s, n, dt, x0, transient, method, rtol, atol):
+    """Simulate in chunks so a Rich progress bar can follow runs longer than about a second."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .core.system import Trajectory
+
+    kw = dict(method=method, rtol=rtol, atol=atol) if s.kind == "flow" else {}
+    chunk = min(n, 5000)
+    start = time.perf_counter()
+    first = s.trajectory(chunk, dt=dt, x0=x0, transient=transient, **kw)
+    if chunk == n:
+        return first
+    parts = [first.x]
+    done = chunk
+    step = first.dt
+    elapsed = time.perf_counter() - start
+    show = elapsed * n / chunk > 1.0 and sys.stderr.isatty()
+    with Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeRemainingColumn(), console=err_console, disable=not show) as bar:
+        task = bar.add_task("sim", total=n, completed=done)
+        while done < n:
+            m = min(chunk, n - done)
+            last_t = float(first.t[0] + (done - 1) * step)
+            if s.kind == "flow":
+                nxt = s.trajectory(m + 1, dt=step, x0=parts[-1][-1], t0=last_t, **kw)
+            else:
+                nxt = s.trajectory(m + 1, dt=int(step), x0=parts[-1][-1], t0=int(last_t))
+            parts.append(nxt.x[1:])
+            done += m
+            bar.update(task, completed=done)
+    x = np.concatenate(parts)
+    t = first.t[0] + step * np.arange(n)
+    return Trajectory(t, x, step, s.name, tuple(s.state_names), dict(s.parameters), dict(first.metadata))
+
+
+# ---------------------------------------------------------------------- demo
+@app.command()
+@_friendly
+def demo(
+    name: str = typer.Argument("lorenz", help="Catalogue system to simulate and summarise."),
+    n: int = typer.Option(20000, "--n", help="Number of samples."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Also write the trajectory (.csv/.parquet/.npz)."),
+):
+    """Simulate a built-in system and summarise it: equations, statistics, invariants vs published values."""
+    import attractor
+
+    from .systems import system
+
+    s = system(name)
+    t0 = time.perf_counter()
+    transient = 50.0 if s.kind == "flow" else 1000
+    traj = _simulate_with_progress(s, n, None, None, transient, None, 1e-9, 1e-9)
+    sim_time = time.perf_counter() - t0
+    _show_system(s)
+    table = Table(title=f"{n} samples, dt = {traj.dt:g}, simulated in {sim_time:.2f} s")
+    for col in ("state", "mean", "std", "min", "max"):
+        table.add_column(col, justify="right")
+    for i, sn in enumerate(traj.state_names):
+        col = traj.x[:, i]
+        table.add_row(sn, f"{col.mean():.4g}", f"{col.std():.4g}", f"{col.min():.4g}", f"{col.max():.4g}")
+    console.print(table)
+    ref = dict(s.metadata.get("reference", {}))
+    inv = Table(title="invariants (estimated vs published)")
+    for col in ("quantity", "estimate", "published", "source"):
+        inv.add_column(col)
+    if hasattr(attractor, "lyapunov_spectrum"):
+        res = attractor.lyapunov_spectrum(s)
+        pub = ref.get("lyapunov_spectrum", (None, ""))
+        inv.add_row("Lyapunov spectrum (from the equations)", np.array2string(np.asarray(res.exponents), precision=4),
+                    str(pub[0] or "—"), pub[1][:60])
+    if hasattr(attractor, "max_lyapunov_from_data"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = attractor.max_lyapunov_from_data(traj.x[:, 0], traj.dt)
+        pub = ref.get("lyapunov_spectrum", (None, ""))
+        inv.add_row("max Lyapunov (from x(t) data)", f"{res.exponent:.4f}",
+                    "—" if pub[0] is None else f"{pub[0][0]}", pub[1][:60])
+    if hasattr(attractor, "correlation_dimension"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = attractor.correlation_dimension(traj.x[:10000], theiler=20)
+        pub = ref.get("correlation_dimension", (None, ""))
+        inv.add_row("correlation dimension (from data)", f"{res.dimension:.3f}", str(pub[0] or "—"), pub[1][:60])
+    if inv.row_count:
+        console.print(inv)
+    if out is not None:
+        console.print(f"wrote {traj.save(out)}")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
