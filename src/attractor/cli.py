@@ -243,6 +243,26 @@ def demo(
         console.print(f"wrote {traj.save(out)}")
 
 
+def _register_plugins() -> None:
+    """Commands contributed by other layers (report: ``analyze``; bench: ``bench``).
+
+    Each plug-in module defines ``register(app)``; a layer that is not installed is skipped.
+    """
+    import importlib
+
+    for modname in ("attractor.report.cli", "attractor.bench.cli"):
+        try:
+            mod = importlib.import_module(modname)
+        except ModuleNotFoundError as exc:
+            if exc.name == modname:
+                continue
+            raise
+        mod.register(app)
+
+
+_register_plugins()
+
+
 def main() -> None:  # pragma: no cover
     app()
 
