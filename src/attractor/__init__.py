@@ -33,9 +33,32 @@ from . import systems  # noqa: F401
 from .analysis import *  # noqa: F401,F403
 from . import analysis as _analysis
 
+# Heavier layers load on first use, so `import attractor` stays fast.
+_LAZY_MODULES = {"learn", "forecast", "metrics", "report", "datasets", "bench", "plotting", "integrate"}
+_LAZY_NAMES = {
+    "SINDy": "attractor.learn", "DMD": "attractor.learn", "HankelDMD": "attractor.learn",
+    "EDMD": "attractor.learn", "ESN": "attractor.learn.reservoir", "NGRC": "attractor.learn.reservoir",
+    "KernelFlows": "attractor.learn.kernel_flows", "analyze": "attractor.report", "Analysis": "attractor.report",
+}
+
+
+def __getattr__(name: str):
+    import importlib
+
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _LAZY_NAMES:
+        return getattr(importlib.import_module(_LAZY_NAMES[name]), name)
+    raise AttributeError(f"module 'attractor' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _LAZY_MODULES | set(_LAZY_NAMES))
+
+
 __all__ = [
     "__version__", "DynamicalSystem", "SymbolicSystem", "SymbolicSpec", "Trajectory", "system", "systems",
     "AttractorError", "ValidationError", "InsufficientDataError", "UnknownSystemError", "UnknownParameterError",
     "IntegrationError", "DivergenceError", "StepSizeUnderflowError", "ConvergenceWarning", "ReliabilityWarning",
-    *_analysis.__all__,
+    *_analysis.__all__, *_LAZY_NAMES,
 ]

@@ -38,3 +38,19 @@ DRIVERS: list[Driver] = [
     Driver("iterate", _K, "map_solve", "f", ("map",)),
     Driver("tangent_iterate", _K, "map_solve", "tangent", ("map",)),
 ]
+
+# Invariants of systems (issue #4): tangent-space QR, two-trajectory divergence, sections.
+_L = "attractor.analysis._lyapunov_kernels"
+
+DRIVERS += [
+    Driver("ly_step_dop853_f", _L, "dop853_step", "f", ("flow",)),
+    Driver("ly_step_dop853_tangent", _L, "dop853_step", "tangent", ("flow",)),
+    Driver("ly_step_rk4_f", _L, "rk4_step", "f", ("flow",)),
+    Driver("ly_step_rk4_tangent", _L, "rk4_step", "tangent", ("flow",)),
+    Driver("ly_dense_dop853_f", _L, "dop853_dense", "f", ("flow",)),
+    Driver("ly_spectrum_flow", _L, "spectrum_flow", "tangent", ("flow",)),
+    Driver("ly_pair_flow", _L, "pair_flow", "f", ("flow",)),
+    Driver("ly_section_flow", _L, "section_flow", "f", ("flow",)),
+    Driver("ly_spectrum_map", _L, "spectrum_map", "tangent", ("map",)),
+    Driver("ly_pair_map", _L, "pair_map", "f", ("map",)),
+]

@@ -16,6 +16,8 @@ from ..registry import Entry, define, register
 
 SPROTT = "J. C. Sprott, Chaos and Time-Series Analysis (Oxford University Press, 2003), Appendix A"
 GP83 = "P. Grassberger and I. Procaccia, Physica D 9, 189 (1983)"
+#: Source label of the dysts table estimates (numerical estimates, not ground truth).
+DYSTS = "estimate: dysts 0.96 table (Gilpin 2021), not ground truth"
 
 define(
     "Lorenz", "flow", "x y z", dict(sigma=10.0, rho=28.0, beta=8.0 / 3.0),
@@ -27,9 +29,16 @@ define(
         "lyapunov_spectrum": ([0.9056, 0.0, -14.5723], SPROTT),
         "kaplan_yorke_dimension": (2.06215, SPROTT),
         "correlation_dimension": (2.05, GP83),
+        "lyapunov_spectrum_estimated": ([1.09109, 0.0299412, -14.9156], DYSTS),
+        "maximum_lyapunov_estimated": (0.89171, DYSTS),
+        "kaplan_yorke_dimension_estimated": (2.07516, DYSTS),
+        "correlation_dimension_estimated": (1.99393, DYSTS),
+        "pesin_entropy_estimated": (1.12103, DYSTS),
+        "multiscale_entropy_estimated": (1.15415, DYSTS),
     },
+    non_autonomous=False,
     note="beta = 8/3 exactly (the benchmark table of Gilpin 2021 rounds it to 2.667).",
-    tags=("chaotic", "dissipative", "polynomial"),
+    delay=False, tags=("chaotic", "dissipative", "polynomial"),
 )
 
 define(
@@ -39,8 +48,15 @@ define(
     citation="O. E. Rössler, An equation for continuous chaos, Phys. Lett. A 57, 397-398 (1976)",
     description="Spiral (folded band) chaos with a single quadratic nonlinearity.",
     reference={"lyapunov_spectrum": ([0.0714, 0.0, -5.3943], SPROTT),
-               "kaplan_yorke_dimension": (2.0132, SPROTT)},
-    aliases=("Roessler", "Rössler"), tags=("chaotic", "dissipative", "polynomial"),
+               "kaplan_yorke_dimension": (2.0132, SPROTT),
+               "lyapunov_spectrum_estimated": ([0.0763301, 0.00752248, -5.74102], DYSTS),
+               "maximum_lyapunov_estimated": (0.150597, DYSTS),
+               "kaplan_yorke_dimension_estimated": (2.01461, DYSTS),
+               "correlation_dimension_estimated": (1.79682, DYSTS),
+               "pesin_entropy_estimated": (0.0838526, DYSTS),
+               "multiscale_entropy_estimated": (0.605878, DYSTS)},
+    non_autonomous=False,
+    aliases=("Roessler", "Rössler"), delay=False, tags=("chaotic", "dissipative", "polynomial"),
 )
 
 define(
@@ -49,8 +65,15 @@ define(
     x0=[3.2689697, 5.2990458, 19.435349], dt=0.005, period=0.58689, integration_dt=1.1740e-4,
     citation="G. Chen and T. Ueta, Yet another chaotic attractor, Int. J. Bifurcation Chaos 9, 1465 (1999)",
     description="Lorenz-like double scroll, dual to Lorenz in the sense of Vanecek & Celikovsky.",
-    reference={"lyapunov_spectrum": ([2.0272, 0.0, -12.0272], SPROTT + " (Chen system entry)")},
-    tags=("chaotic", "dissipative", "polynomial"),
+    reference={"lyapunov_spectrum": ([2.0272, 0.0, -12.0272], SPROTT + " (Chen system entry)"),
+               "lyapunov_spectrum_estimated": ([2.04712, -0.0503135, -11.8418], DYSTS),
+               "maximum_lyapunov_estimated": (2.00596, DYSTS),
+               "kaplan_yorke_dimension_estimated": (2.16862, DYSTS),
+               "correlation_dimension_estimated": (2.0804, DYSTS),
+               "pesin_entropy_estimated": (2.04731, DYSTS),
+               "multiscale_entropy_estimated": (0.760453, DYSTS)},
+    non_autonomous=False,
+    delay=False, tags=("chaotic", "dissipative", "polynomial"),
 )
 
 define(
@@ -60,9 +83,14 @@ define(
     citation="M. Hénon and C. Heiles, The applicability of the third integral of motion: some numerical "
              "experiments, Astron. J. 69, 73 (1964)",
     description="Hamiltonian motion of a star in a galactic potential; chaotic above energy ~1/8.",
-    hamiltonian=True,
+    hamiltonian=True, non_autonomous=False,
+    reference={"lyapunov_spectrum_estimated": ([0.0267472, 0.0115009, -1.40571e-05, -0.011151], DYSTS),
+               "maximum_lyapunov_estimated": (0.0355112, DYSTS),
+               "correlation_dimension_estimated": (1.48337, DYSTS),
+               "pesin_entropy_estimated": (0.0387087, DYSTS),
+               "multiscale_entropy_estimated": (0.713779, DYSTS)},
     energy="(px**2 + py**2)/2 + (x**2 + y**2)/2 + lam*(x**2*y - y**3/3)",
-    aliases=("Henon-Heiles", "Hénon–Heiles"), tags=("chaotic", "conservative", "hamiltonian", "polynomial"),
+    aliases=("Henon-Heiles", "Hénon–Heiles"), delay=False, tags=("chaotic", "conservative", "hamiltonian", "polynomial"),
 )
 
 define(
@@ -72,7 +100,17 @@ define(
     citation="G. Duffing, Erzwungene Schwingungen bei veränderlicher Eigenfrequenz (Vieweg, 1918); "
              "parameters from the benchmark table of Gilpin (2021)",
     description="Periodically forced double-well oscillator; forcing enters as explicit time dependence.",
-    non_autonomous=True, tags=("chaotic", "non-autonomous"),
+    non_autonomous=True,
+    dysts_mapping="dysts integrates the forcing phase z = omega*t as a third state (dz/dt = omega, z0 = 0); "
+                  "here the forcing is explicit in t, so dysts' state (x, y, z) is (x, y, omega*t) and "
+                  "dysts' default initial condition (x0, y0, 0) is x0 = (x0, y0) at t0 = 0.",
+    reference={"lyapunov_spectrum_estimated": ([0.0995205, 0.000307755, -0.175953], DYSTS),
+               "maximum_lyapunov_estimated": (0.140265, DYSTS),
+               "kaplan_yorke_dimension_estimated": (2.56122, DYSTS),
+               "correlation_dimension_estimated": (2.01913, DYSTS),
+               "pesin_entropy_estimated": (0.100087, DYSTS),
+               "multiscale_entropy_estimated": (0.868657, DYSTS)},
+    delay=False, tags=("chaotic", "non-autonomous", "forced"),
 )
 
 define(
@@ -82,7 +120,7 @@ define(
     citation="Y. Ueda, Randomly transitional phenomena in the system governed by Duffing's equation, "
              "J. Stat. Phys. 20, 181-196 (1979)",
     description="Forced Duffing oscillator without linear stiffness (Japanese attractor).",
-    non_autonomous=True, tags=("chaotic", "non-autonomous"),
+    non_autonomous=True, delay=False, tags=("chaotic", "non-autonomous"),
 )
 
 
@@ -104,7 +142,17 @@ def _lorenz96(N: int = 4) -> SymbolicSystem:
     meta = dict(citation="E. N. Lorenz, Predictability: a problem partly solved, ECMWF Seminar on "
                          "Predictability, Vol. I (1996)",
                 description="Ring of N sites with advection, damping and forcing f; chaotic for f >~ 8.",
-                period=2.1969, integration_dt=4.3945e-4, N=N, tags=("chaotic", "dissipative", "polynomial"))
+                period=2.1969, integration_dt=4.3945e-4, N=N, non_autonomous=False,
+                delay=False, tags=("chaotic", "dissipative", "polynomial"))
+    if N == 4:
+        meta["reference"] = {
+            "lyapunov_spectrum_estimated": ([1.6247, 0.171852, -1.19363, -3.55046], DYSTS),
+            "maximum_lyapunov_estimated": (1.33617, DYSTS),
+            "kaplan_yorke_dimension_estimated": (3.16982, DYSTS),
+            "correlation_dimension_estimated": (2.25614, DYSTS),
+            "pesin_entropy_estimated": (1.79655, DYSTS),
+            "multiscale_entropy_estimated": (0.804673, DYSTS),
+        }
     return SymbolicSystem(spec, {"f": 20.0}, x0=x0, dt=0.01, metadata=meta)
 
 
@@ -123,7 +171,7 @@ define(
     reference={"lyapunov_spectrum": ([0.41922, -1.62319], SPROTT),
                "kaplan_yorke_dimension": (1.25827, SPROTT),
                "correlation_dimension": (1.21, GP83)},
-    aliases=("Hénon",), tags=("chaotic", "dissipative", "polynomial"),
+    aliases=("Hénon",), delay=False, tags=("chaotic", "dissipative", "polynomial"),
 )
 
 define(
@@ -133,7 +181,7 @@ define(
     citation="R. M. May, Simple mathematical models with very complicated dynamics, Nature 261, 459 (1976)",
     description="Population map; fully chaotic at r = 4 with Lyapunov exponent ln 2.",
     reference={"lyapunov_exponent_at_r4": (0.6931471805599453, "exact: ln 2 at r = 4 (conjugacy to the tent map)")},
-    tags=("chaotic", "polynomial"),
+    delay=False, tags=("chaotic", "polynomial"),
 )
 
 define(
@@ -144,7 +192,8 @@ define(
              "52, 263-379 (1979)",
     description="Standard (kicked rotor) map, area preserving; written on the plane (unwrapped angles), "
                 "so p and theta are not reduced modulo 2*pi.",
-    aliases=("StandardMap", "Standard"), hamiltonian=True, tags=("chaotic", "conservative"),
+    aliases=("StandardMap", "Standard"), hamiltonian=True, unbounded_indices=(0, 1),
+    delay=False, tags=("chaotic", "conservative"),
 )
 
 define(
@@ -155,5 +204,5 @@ define(
     citation="K. Ikeda, Multiple-valued stationary state and its instability of the transmitted light by a "
              "ring cavity system, Opt. Commun. 30, 257-261 (1979)",
     description="Light in a nonlinear optical ring cavity (Hammel-Jones-Moloney form).",
-    tags=("chaotic", "dissipative"),
+    delay=False, tags=("chaotic", "dissipative"),
 )

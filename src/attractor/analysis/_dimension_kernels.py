@@ -1,0 +1,467 @@
+"""Numba kernels behind :mod:`attractor.analysis.dimensions` (private).
+
+A small k-d tree (array based) and two dual-tree traversals over it:
+
+* :func:`pair_count_histogram` — for a sorted set of radii, how many point pairs
+  first fall within each radius. Node pairs whose whole distance range
+  ``[d_min, d_max]`` lies between two consecutive radii are counted in bulk, so the
+  cost grows with the number of radii and the intrinsic dimension, not with the
+  number of pairs (this is what makes a 10^6-point correlation sum cheap).
+* :func:`pair_log_sum` — the sum of ``log(d / r_max)`` over all pairs closer than
+  ``r_max`` outside a Theiler window (Takens' maximum-likelihood estimator).
+
+Distances: Chebyshev (maximum norm) for ``metric == 0``, Euclidean for
+``metric == 1`` (the square root is taken, so ``d <= r`` is decided on the distance
+itself, as a brute-force computation would). Every distance is computed with the same floating-point operations in the same order,
+so bulk decisions made from bounding boxes (``d_min <= d <= d_max`` holds exactly
+because rounding is monotone) agree with what a brute-force pass would give, and a
+pair removed by the Theiler correction is removed from exactly the bin it was
+counted in.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+CHEBYSHEV = 0
+EUCLIDEAN = 1
+
+_STACK = 8192
+
+
+@njit(cache=True)
+def _pt_dist(a, i, b, j, metric):
+    """Distance between row i of a and row j of b."""
+    d = a.shape[1]
+    acc = 0.0
+    if metric == 0:
+        for k in range(d):
+            v = abs(a[i, k] - b[j, k])
+            if v > acc:
+                acc = v
+    else:
+        for k in range(d):
+            v = a[i, k] - b[j, k]
+            acc += v * v
+        acc = np.sqrt(acc)
+    return acc
+
+
+@njit(cache=True)
+def _select(vals, idx, lo, hi, k):
+    """Reorder vals[lo:hi+1] (and idx alongside) so that vals[k] is its (k-lo)-th smallest,
+    with no larger value before k and no smaller one after (quickselect, median-of-3)."""
+    while hi > lo:
+        mid = (lo + hi) // 2
+        a, b, c = vals[lo], vals[mid], vals[hi]
+        if (a <= b <= c) or (c <= b <= a):
+            pivot = b
+        elif (b <= a <= c) or (c <= a <= b):
+            pivot = a
+        else:
+            pivot = c
+        i = lo
+        j = hi
+        while i <= j:
+            while vals[i] < pivot:
+                i += 1
+            while vals[j] > pivot:
+                j -= 1
+            if i <= j:
+                tv = vals[i]
+                vals[i] = vals[j]
+                vals[j] = tv
+                ti = idx[i]
+                idx[i] = idx[j]
+                idx[j] = ti
+                i += 1
+                j -= 1
+        if k <= j:
+            hi = j
+        elif k >= i:
+            lo = i
+        else:
+            return
+
+
+@njit(cache=True)
+def build_tree(X, leafsize):
+    """Build a k-d tree over the rows of ``X`` (n, d).
+
+    Returns
+    -------
+    perm : int64 (n,)      original row index of each tree-ordered point
+    Xp : float64 (n, d)    the points in tree order
+    start, end : int64 (n_nodes,)  the node's slice of ``Xp``
+    left, right : int64 (n_nodes,) children (-1 for a leaf)
+    lo, hi : float64 (n_nodes, d)  bounding box
+    """
+    n, d = X.shape
+    perm = np.arange(n)
+    max_nodes = 2 * (n // max(1, leafsize) + 1) * 2 + 1
+    start = np.empty(max_nodes, np.int64)
+    end = np.empty(max_nodes, np.int64)
+    left = np.full(max_nodes, -1, np.int64)
+    right = np.full(max_nodes, -1, np.int64)
+    lo = np.empty((max_nodes, d))
+    hi = np.empty((max_nodes, d))
+    stack = np.empty(256, np.int64)
+    vals = np.empty(n)
+    n_nodes = 1
+    start[0] = 0
+    end[0] = n
+    sp = 0
+    stack[sp] = 0
+    sp += 1
+    while sp > 0:
+        sp -= 1
+        node = stack[sp]
+        s = start[node]
+        e = end[node]
+        for k in range(d):
+            mn = X[perm[s], k]
+            mx = mn
+            for t in range(s + 1, e):
+                v = X[perm[t], k]
+                if v < mn:
+                    mn = v
+                elif v > mx:
+                    mx = v
+            lo[node, k] = mn
+            hi[node, k] = mx
+        if e - s <= leafsize:
+            continue
+        best = 0
+        width = -1.0
+        for k in range(d):
+            w = hi[node, k] - lo[node, k]
+            if w > width:
+                width = w
+                best = k
+        if width <= 0.0:
+            continue  # all points identical: keep as a (large) leaf
+        for t in range(s, e):
+            vals[t] = X[perm[t], best]
+        _select(vals, perm, s, e - 1, s + (e - s) // 2)
+        mid = s + (e - s) // 2
+        lnode = n_nodes
+        rnode = n_nodes + 1
+        n_nodes += 2
+        start[lnode] = s
+        end[lnode] = mid
+        start[rnode] = mid
+        end[rnode] = e
+        left[node] = lnode
+        right[node] = rnode
+        stack[sp] = lnode
+        stack[sp + 1] = rnode
+        sp += 2
+    Xp = np.empty((n, d))
+    for t in range(n):
+        for k in range(d):
+            Xp[t, k] = X[perm[t], k]
+    return (perm, Xp, start[:n_nodes].copy(), end[:n_nodes].copy(), left[:n_nodes].copy(),
+            right[:n_nodes].copy(), lo[:n_nodes].copy(), hi[:n_nodes].copy())
+
+
+@njit(cache=True)
+def _box_range(lo_a, hi_a, a, lo_b, hi_b, b, metric):
+    """(d_min, d_max) between two bounding boxes."""
+    d = lo_a.shape[1]
+    dmin = 0.0
+    dmax = 0.0
+    for k in range(d):
+        g1 = lo_b[b, k] - hi_a[a, k]
+        g2 = lo_a[a, k] - hi_b[b, k]
+        gap = g1 if g1 > g2 else g2
+        if gap < 0.0:
+            gap = 0.0
+        f1 = abs(hi_b[b, k] - lo_a[a, k])
+        f2 = abs(hi_a[a, k] - lo_b[b, k])
+        far = f1 if f1 > f2 else f2
+        if metric == 0:
+            if gap > dmin:
+                dmin = gap
+            if far > dmax:
+                dmax = far
+        else:
+            dmin += gap * gap
+            dmax += far * far
+    if metric == 1:
+        dmin = np.sqrt(dmin)
+        dmax = np.sqrt(dmax)
+    return dmin, dmax
+
+
+@njit(cache=True)
+def _point_box_range(a, p, lo_b, hi_b, b, metric):
+    """(d_min, d_max) between point p of a and the bounding box of node b."""
+    d = a.shape[1]
+    dmin = 0.0
+    dmax = 0.0
+    for k in range(d):
+        v = a[p, k]
+        g1 = lo_b[b, k] - v
+        g2 = v - hi_b[b, k]
+        gap = g1 if g1 > g2 else g2
+        if gap < 0.0:
+            gap = 0.0
+        f1 = abs(hi_b[b, k] - v)
+        f2 = abs(v - lo_b[b, k])
+        far = f1 if f1 > f2 else f2
+        if metric == 0:
+            if gap > dmin:
+                dmin = gap
+            if far > dmax:
+                dmax = far
+        else:
+            dmin += gap * gap
+            dmax += far * far
+    if metric == 1:
+        dmin = np.sqrt(dmin)
+        dmax = np.sqrt(dmax)
+    return dmin, dmax
+
+
+@njit(cache=True)
+def _extent(lo, hi, node):
+    w = 0.0
+    for k in range(lo.shape[1]):
+        v = hi[node, k] - lo[node, k]
+        if v > w:
+            w = v
+    return w
+
+
+@njit(cache=True)
+def _first_ge(rv, value, lo, hi):
+    """Smallest k in [lo, hi] with rv[k] >= value (hi if none below hi)."""
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if rv[mid] >= value:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@njit(cache=True)
+def pair_count_histogram(ta, tb, rv, metric, symmetric):
+    """Histogram of ordered pairs (p in tree a, q in tree b) by the first radius covering them.
+
+    ``ta``/``tb`` are the tuples returned by :func:`build_tree`; ``rv`` the radii,
+    strictly increasing. ``hist[k]`` counts pairs with
+    ``rv[k-1] < d <= rv[k]`` (``hist[len(rv)]``: beyond the largest radius). With
+    ``symmetric`` (``ta is tb``) every unordered pair of distinct points is counted twice
+    and each point once with itself (distance 0), i.e. the result equals the
+    asymmetric count over all ordered pairs, at half the cost.
+    """
+    Xa = ta[1]
+    sa = ta[2]
+    ea = ta[3]
+    la = ta[4]
+    ra = ta[5]
+    loa = ta[6]
+    hia = ta[7]
+    Xb = tb[1]
+    sb = tb[2]
+    eb = tb[3]
+    lb = tb[4]
+    rb = tb[5]
+    lob = tb[6]
+    hib = tb[7]
+    nr = rv.shape[0]
+    hist = np.zeros(nr + 1, np.int64)
+    cap = _STACK
+    stack_a = np.empty(cap, np.int64)
+    stack_b = np.empty(cap, np.int64)
+    sp = 0
+    stack_a[0] = 0
+    stack_b[0] = 0
+    sp = 1
+    while sp > 0:
+        sp -= 1
+        a = stack_a[sp]
+        b = stack_b[sp]
+        same = symmetric and a == b
+        dmin, dmax = _box_range(loa, hia, a, lob, hib, b, metric)
+        k_lo = _first_ge(rv, dmin, 0, nr)
+        k_hi = _first_ge(rv, dmax, k_lo, nr)
+        na = ea[a] - sa[a]
+        nb = eb[b] - sb[b]
+        mult = 1 if (same or not symmetric) else 2
+        if k_lo == k_hi:
+            hist[k_hi] += na * nb * (1 if not symmetric or same else 2)
+            continue
+        a_leaf = la[a] < 0
+        b_leaf = lb[b] < 0
+        if a_leaf and b_leaf:
+            if same:
+                for p in range(sa[a], ea[a]):
+                    hist[0] += 1  # the point with itself
+                    for q in range(p + 1, ea[a]):
+                        dv = _pt_dist(Xa, p, Xb, q, metric)
+                        hist[_first_ge(rv, dv, k_lo, k_hi)] += 2
+            else:
+                # point-versus-box first: whole leaf b in bulk where its range is resolved
+                for p in range(sa[a], ea[a]):
+                    pmin, pmax = _point_box_range(Xa, p, lob, hib, b, metric)
+                    j_lo = _first_ge(rv, pmin, k_lo, k_hi)
+                    j_hi = _first_ge(rv, pmax, j_lo, k_hi)
+                    if j_lo == j_hi:
+                        hist[j_hi] += nb * mult
+                        continue
+                    for q in range(sb[b], eb[b]):
+                        dv = _pt_dist(Xa, p, Xb, q, metric)
+                        hist[_first_ge(rv, dv, j_lo, j_hi)] += mult
+            continue
+        if sp + 4 > cap:
+            cap *= 2
+            na_ = np.empty(cap, np.int64)
+            nb_ = np.empty(cap, np.int64)
+            na_[:sp] = stack_a[:sp]
+            nb_[:sp] = stack_b[:sp]
+            stack_a = na_
+            stack_b = nb_
+        if same:
+            # children (l, l), (l, r), (r, r); (r, l) is covered by doubling (l, r)
+            l = la[a]
+            r = ra[a]
+            stack_a[sp] = l
+            stack_b[sp] = l
+            stack_a[sp + 1] = l
+            stack_b[sp + 1] = r
+            stack_a[sp + 2] = r
+            stack_b[sp + 2] = r
+            sp += 3
+        elif b_leaf or (not a_leaf and _extent(loa, hia, a) >= _extent(lob, hib, b)):
+            stack_a[sp] = la[a]
+            stack_b[sp] = b
+            stack_a[sp + 1] = ra[a]
+            stack_b[sp + 1] = b
+            sp += 2
+        else:
+            stack_a[sp] = a
+            stack_b[sp] = lb[b]
+            stack_a[sp + 1] = a
+            stack_b[sp + 1] = rb[b]
+            sp += 2
+    return hist
+
+
+@njit(cache=True)
+def theiler_histogram(X, ref_idx, w, rv, metric, rank, n_keep):
+    """Histogram (same bins as :func:`pair_count_histogram`) of the ordered pairs
+    (i in ``ref_idx``, j) with ``|i - j| <= w`` (``j == i`` included) and ``rank[j] < n_keep``
+    (j in the target subset), and the number of such pairs (the part of the denominator
+    the Theiler window removes)."""
+    n = X.shape[0]
+    nr = rv.shape[0]
+    hist = np.zeros(nr + 1, np.int64)
+    excluded = 0
+    for t in range(ref_idx.shape[0]):
+        i = ref_idx[t]
+        j0 = i - w if i - w > 0 else 0
+        j1 = i + w if i + w < n - 1 else n - 1
+        for j in range(j0, j1 + 1):
+            if rank[j] >= n_keep:
+                continue
+            excluded += 1
+            dv = _pt_dist(X, i, X, j, metric)
+            hist[_first_ge(rv, dv, 0, nr)] += 1
+    return hist, excluded
+
+
+@njit(cache=True)
+def pair_log_sum(ta, tb, rmax_v, metric, symmetric, w):
+    """Sum of ``log(d / r_max)`` over ordered pairs with ``0 < d < r_max`` and ``|i - j| > w``.
+
+    Returns (log_sum, n_pairs, n_zero) where n_zero counts pairs at distance exactly 0
+    (excluded from the sum, since their logarithm is -inf). With ``symmetric`` each
+    unordered pair is counted twice, like the asymmetric count over ordered pairs.
+    """
+    pa = ta[0]
+    Xa = ta[1]
+    sa = ta[2]
+    ea = ta[3]
+    la = ta[4]
+    ra = ta[5]
+    loa = ta[6]
+    hia = ta[7]
+    pb = tb[0]
+    Xb = tb[1]
+    sb = tb[2]
+    eb = tb[3]
+    lb = tb[4]
+    rb = tb[5]
+    lob = tb[6]
+    hib = tb[7]
+    log_r = np.log(rmax_v)
+    total = 0.0
+    npairs = 0
+    nzero = 0
+    cap = _STACK
+    stack_a = np.empty(cap, np.int64)
+    stack_b = np.empty(cap, np.int64)
+    stack_a[0] = 0
+    stack_b[0] = 0
+    sp = 1
+    while sp > 0:
+        sp -= 1
+        a = stack_a[sp]
+        b = stack_b[sp]
+        same = symmetric and a == b
+        dmin, dmax = _box_range(loa, hia, a, lob, hib, b, metric)
+        if dmin >= rmax_v:
+            continue
+        a_leaf = la[a] < 0
+        b_leaf = lb[b] < 0
+        if a_leaf and b_leaf:
+            mult = 1 if not symmetric else 2
+            for p in range(sa[a], ea[a]):
+                q0 = p + 1 if same else sb[b]
+                for q in range(q0, eb[b]):
+                    gap = pa[p] - pb[q]
+                    if gap <= w and -gap <= w:
+                        continue
+                    dv = _pt_dist(Xa, p, Xb, q, metric)
+                    if dv < rmax_v:
+                        if dv == 0.0:
+                            nzero += mult
+                        else:
+                            total += mult * (np.log(dv) - log_r)
+                            npairs += mult
+            continue
+        if sp + 4 > cap:
+            cap *= 2
+            na_ = np.empty(cap, np.int64)
+            nb_ = np.empty(cap, np.int64)
+            na_[:sp] = stack_a[:sp]
+            nb_[:sp] = stack_b[:sp]
+            stack_a = na_
+            stack_b = nb_
+        na = ea[a] - sa[a]
+        nb = eb[b] - sb[b]
+        if same:
+            l = la[a]
+            r = ra[a]
+            stack_a[sp] = l
+            stack_b[sp] = l
+            stack_a[sp + 1] = l
+            stack_b[sp + 1] = r
+            stack_a[sp + 2] = r
+            stack_b[sp + 2] = r
+            sp += 3
+        elif b_leaf or (not a_leaf and na >= nb):
+            stack_a[sp] = la[a]
+            stack_b[sp] = b
+            stack_a[sp + 1] = ra[a]
+            stack_b[sp + 1] = b
+            sp += 2
+        else:
+            stack_a[sp] = a
+            stack_b[sp] = lb[b]
+            stack_a[sp + 1] = a
+            stack_b[sp + 1] = rb[b]
+            sp += 2
+    return total, npairs, nzero

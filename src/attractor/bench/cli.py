@@ -1,0 +1,66 @@
+"""``attractor bench``: the forecasting benchmark from the command line."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+__all__ = ["register"]
+
+
+def _split(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [s.strip() for s in text.split(",") if s.strip()]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``bench`` command to the attractor CLI."""
+    from ..cli import _friendly, console
+
+    @app.command()
+    @_friendly
+    def bench(
+        systems: Optional[str] = typer.Option(None, "--systems", help="Comma-separated systems (default: all flows)."),
+        models: str = typer.Option("ngrc,esn,linear_ar,persistence", "--models",
+                                   help="Comma-separated models: ngrc, esn, kernel, linear_ar, persistence, mean."),
+        variants: str = typer.Option("multivariate", "--variants", help="multivariate and/or univariate."),
+        noise: str = typer.Option("0", "--noise", help="Comma-separated noise levels (fraction of channel std)."),
+        out: Path = typer.Option(Path("bench_results.csv"), "--out", help="Results table (.csv or .parquet)."),
+        backend: str = typer.Option("inprocess", "--backend", help="inprocess, processes or dask."),
+        scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                                help="Dask: 'local' (LocalCluster) or tcp://host:8786. Implies --backend dask."),
+        workers: int = typer.Option(2, "--workers", help="Processes / LocalCluster workers."),
+        max_fits: int = typer.Option(12, "--max-fits", help="Tuning budget: fits per task."),
+        max_seconds: float = typer.Option(60.0, "--max-seconds", help="Tuning budget: seconds per task."),
+        points_per_period: int = typer.Option(100, "--points-per-period"),
+        train_periods: float = typer.Option(10, "--train-periods"),
+        test_periods: float = typer.Option(2, "--test-periods"),
+        timeout: float = typer.Option(10.0, "--timeout", help="Seconds to wait for a remote Dask scheduler."),
+        resume: bool = typer.Option(True, "--resume/--no-resume", help="Skip tasks already in --out."),
+        seed: int = typer.Option(0, "--seed"),
+    ):
+        """Forecast catalogue systems with several models; write a tidy table and print median/IQR."""
+        from rich.table import Table
+
+        from .runner import make_tasks, run_benchmark
+
+        noises = [float(v) for v in _split(noise) or ["0"]]
+        tasks = make_tasks(_split(systems), _split(models) or [], _split(variants) or ["multivariate"], noises,
+                           seed=seed, n_train_periods=train_periods, n_test_periods=test_periods,
+                           points_per_period=points_per_period, max_fits=max_fits, max_seconds=max_seconds)
+        if scheduler is not None:
+            backend = "dask"
+        res = run_benchmark(tasks, path=out, resume=resume, backend=backend, n_workers=workers,
+                            scheduler=scheduler or "local", timeout=timeout)
+        summ = res.summary
+        summ = summ[summ["metric"].isin(["smape", "nrmse", "vpt_lyapunov", "fit_seconds"])]
+        table = Table(title=f"{res.n_tasks} tasks ({res.n_run} run, {res.n_resumed} resumed, {res.n_failed} failed) "
+                            f"in {res.seconds:.1f} s on {res.backend}")
+        for col in ("model", "variant", "noise", "metric", "median", "IQR", "n"):
+            table.add_column(col, justify="right" if col in ("median", "IQR", "n", "noise") else "left")
+        for r in summ.itertuples():
+            table.add_row(r.model, r.variant, f"{r.noise:g}", r.metric, f"{r.median:.4g}", f"{r.iqr:.3g}", str(r.n))
+        console.print(table)
+        console.print(f"results: {out}")

@@ -1,0 +1,352 @@
+"""Whole-catalogue forecasting benchmark: tasks, one runner, three backends, resumable results.
+
+A *task* is one (system, model, variant, noise) cell: build the protocol data
+(:func:`attractor.forecast.protocol_data`: train on 10 periods, tune on the next 2, then refit on
+the first 10 periods of a separate trajectory and forecast its last 2, 100 points per period),
+tune the model's hyper-parameters within the budget, and score the test forecast. A task is a
+pure function of its fields (its seed is derived from its key with CRC-32), so every backend
+gives the same numbers.
+
+Results are a tidy table, one row per (task, metric): columns ``task, system, model, variant,
+noise, metric, value, params``. The file (``.csv`` or ``.parquet``) is rewritten atomically
+after every finished task, so an interrupted run loses nothing it finished and
+``resume=True`` skips the tasks already in it.
+
+Backends: ``"inprocess"`` (a loop), ``"processes"`` (``concurrent.futures`` process pool) and
+``"dask"`` (``dask.distributed``; ``scheduler="local"`` starts a loopback ``LocalCluster``,
+``"tcp://host:port"`` connects to a running scheduler, or pass a ``distributed.Client``). On Dask
+each task is submitted with ``retries`` and runs with ``pure=False``; a task on a worker that dies
+is rescheduled by the scheduler, and results already gathered are already on disk.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+import zlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+from ..core.errors import AttractorError, ValidationError
+
+__all__ = ["Task", "MODELS", "make_tasks", "run_task", "run_benchmark", "BenchmarkResult", "summarize",
+           "SchedulerUnavailableError", "default_systems"]
+
+
+class SchedulerUnavailableError(AttractorError, ConnectionError):
+    """The Dask scheduler address did not answer within the timeout."""
+
+
+# ---------------------------------------------------------------------- model registry
+def _esn(**kw):
+    from ..learn.reservoir import ESN
+
+    kw.setdefault("n_reservoir", 300)
+    return ESN(**kw)
+
+
+def _ngrc(**kw):
+    from ..learn.reservoir import NGRC
+
+    return NGRC(**kw)
+
+
+def _kernel(**kw):
+    from ..learn.kernel_flows import KernelFlows
+
+    kw.setdefault("n_iter", 60)
+    kw.setdefault("n_landmarks", 300)
+    return KernelFlows(**kw)
+
+
+def _linear_ar(**kw):
+    from ..forecast.protocol import LinearAR
+
+    return LinearAR(**kw)
+
+
+def _persistence(**kw):
+    from ..forecast.protocol import Persistence
+
+    return Persistence()
+
+
+def _mean(**kw):
+    from ..forecast.protocol import MeanForecast
+
+    return MeanForecast()
+
+
+# name -> (factory, tuning grid)
+MODELS: dict[str, tuple[Callable[..., Any], dict[str, list]]] = {
+    "ngrc": (_ngrc, {"delays": [1, 2, 3, 4], "stride": [1, 2, 4], "ridge": [1e-8, 1e-6, 1e-4, 1e-2],
+                     "degree": [2, 3]}),
+    "esn": (_esn, {"spectral_radius": [0.5, 0.9, 1.2], "ridge": [1e-8, 1e-6, 1e-4],
+                   "input_scaling": [0.1, 0.5, 1.0], "leak_rate": [0.5, 1.0]}),
+    "kernel": (_kernel, {"delays": [1, 2, 4], "stride": [1, 3], "kernel": ["rbf", "matern52"]}),
+    "linear_ar": (_linear_ar, {"order": [1, 2, 5, 10, 20], "ridge": [0.0, 1e-6]}),
+    "persistence": (_persistence, {}),
+    "mean": (_mean, {}),
+}
+
+
+def default_systems() -> list[str]:
+    """Every flow in the catalogue (names), sorted."""
+    from ..systems import names
+
+    return sorted(names(kind="flow"))
+
+
+# ---------------------------------------------------------------------- tasks
+@dataclass(frozen=True)
+class Task:
+    """One benchmark cell; every field is part of its identity (``key``)."""
+
+    system: str
+    model: str
+    variant: str = "multivariate"      # or "univariate" (first channel only)
+    noise: float = 0.0                 # noise std as a fraction of each channel's std
+    seed: int = 0
+    n_train_periods: float = 10
+    n_test_periods: float = 2
+    points_per_period: int = 100
+    max_fits: int = 12
+    max_seconds: float = 60.0
+
+    @property
+    def key(self) -> str:
+        return (f"{self.system}|{self.model}|{self.variant}|{self.noise:g}|{self.seed}|"
+                f"{self.n_train_periods:g}|{self.n_test_periods:g}|{self.points_per_period}|{self.max_fits}")
+
+    @property
+    def task_seed(self) -> int:
+        return zlib.crc32(self.key.encode()) & 0x7FFFFFFF
+
+
+def make_tasks(systems: Sequence[str] | None = None, models: Sequence[str] = ("ngrc", "esn", "linear_ar"),
+               variants: Sequence[str] = ("multivariate",), noises: Sequence[float] = (0.0,),
+               **settings: Any) -> list[Task]:
+    """The cross product of systems × models × variants × noise levels, validated."""
+    systems = list(default_systems() if systems is None else systems)
+    for m in models:
+        if m not in MODELS:
+            raise ValidationError(f"unknown model {m!r}; available: {', '.join(MODELS)}.")
+    for v in variants:
+        if v not in ("multivariate", "univariate"):
+            raise ValidationError(f"variant must be 'multivariate' or 'univariate'; got {v!r}.")
+    for nz in noises:
+        if not (float(nz) >= 0 and math.isfinite(float(nz))):
+            raise ValidationError(f"noise levels must be finite and >= 0; got {nz!r}.")
+    from ..systems import system as _system
+
+    canon = []
+    for s in systems:
+        canon.append(_system(s).name)   # raises UnknownSystemError with suggestions
+    return [Task(s, m, v, float(nz), **settings) for s in canon for m in models for v in variants for nz in noises]
+
+
+def run_task(task: Task) -> list[dict]:
+    """Run one task; return its tidy rows (errors become a row with metric ``error``)."""
+    from ..forecast.metrics import score_forecast
+    from ..forecast.protocol import forecast, protocol_data, tune
+
+    base = {"task": task.key, "system": task.system, "model": task.model, "variant": task.variant,
+            "noise": task.noise}
+    t0 = time.perf_counter()
+    try:
+        data = protocol_data(task.system, n_train_periods=task.n_train_periods, n_test_periods=task.n_test_periods,
+                             points_per_period=task.points_per_period, noise=task.noise,
+                             univariate=task.variant == "univariate", seed=task.task_seed)
+        factory, grid = MODELS[task.model]
+        extra = {"seed": task.task_seed} if task.model in ("esn", "kernel") else {}
+
+        def make(**p):
+            return factory(**extra, **p)
+
+        tuned = tune(make, grid, data.train, data.validation, dt=data.dt, max_fits=task.max_fits,
+                     max_seconds=task.max_seconds, seed=task.task_seed)
+        t_fit = time.perf_counter()
+        model = make(**tuned.best_params).fit(data.context, dt=data.dt)
+        fit_seconds = time.perf_counter() - t_fit
+        pred = forecast(model, data.context, len(data.target))
+        scores = score_forecast(data.target, pred, dt=data.dt, lyapunov_exponent=data.lyapunov, scale=data.scale)
+        scores["fit_seconds"] = fit_seconds
+        scores["n_fits"] = float(tuned.n_fits)
+        params = json.dumps(tuned.best_params, sort_keys=True, default=str)
+    except Exception as exc:  # a failing cell must not stop the benchmark; it is recorded
+        scores = {"error": float("nan")}
+        params = f"{type(exc).__name__}: {exc}"[:500]
+    scores["task_seconds"] = time.perf_counter() - t0
+    return [{**base, "metric": k, "value": float(v), "params": params} for k, v in scores.items()]
+
+
+# ---------------------------------------------------------------------- results file
+def _read(path: Path):
+    import pandas as pd
+
+    if not path.exists():
+        return pd.DataFrame(columns=["task", "system", "model", "variant", "noise", "metric", "value", "params"])
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return pd.read_parquet(path)
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
+def _write(df, path: Path) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    if path.suffix.lower() in (".parquet", ".pq"):
+        df.to_parquet(tmp, index=False)
+    else:
+        df.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def summarize(table) -> "Any":
+    """Median, quartiles and IQR of every metric per model, variant and noise level (pandas DataFrame)."""
+    import pandas as pd
+
+    df = table[table["metric"] != "error"]
+    if df.empty:
+        return pd.DataFrame(columns=["model", "variant", "noise", "metric", "median", "q25", "q75", "iqr", "n"])
+    g = df.groupby(["model", "variant", "noise", "metric"])["value"]
+    out = pd.DataFrame({"median": g.median(), "q25": g.quantile(0.25), "q75": g.quantile(0.75), "n": g.size()})
+    out["iqr"] = out["q75"] - out["q25"]
+    return out.reset_index()[["model", "variant", "noise", "metric", "median", "q25", "q75", "iqr", "n"]]
+
+
+@dataclass(frozen=True)
+class BenchmarkResult:
+    """Tidy results, their summary, and what this run did."""
+
+    table: Any = field(repr=False)      # pandas DataFrame, one row per (task, metric)
+    summary: Any = field(repr=False)    # pandas DataFrame from summarize()
+    path: Path | None
+    n_tasks: int
+    n_run: int
+    n_resumed: int
+    n_failed: int
+    seconds: float
+    backend: str
+
+
+# ---------------------------------------------------------------------- backends
+def _dask_client(scheduler, n_workers: int, timeout: float):
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise ValidationError("the Dask backend needs dask[distributed]; pip install 'dask[distributed]'.") from exc
+    if not isinstance(scheduler, str):
+        return scheduler, None, False                      # a Client given by the caller
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None)
+        return Client(cluster), cluster, True
+    if not scheduler.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
+        raise ValidationError(f"scheduler must be 'local' or an address like tcp://host:8786; got {scheduler!r}.")
+    try:
+        client = Client(scheduler, timeout=timeout)
+    except (OSError, TimeoutError) as exc:
+        raise SchedulerUnavailableError(f"the Dask scheduler at {scheduler} did not answer within {timeout:g} s "
+                                        f"({type(exc).__name__}). Is it running and reachable?") from None
+    return client, None, True
+
+
+def _iterate_backend(tasks: list[Task], backend: str, n_workers: int, scheduler, retries: int,
+                     timeout: float) -> Iterable[tuple[Task, list[dict]]]:
+    if backend == "inprocess":
+        for t in tasks:
+            yield t, run_task(t)
+        return
+    if backend == "processes":
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(max_workers=n_workers) as pool:
+            futs = {pool.submit(run_task, t): t for t in tasks}
+            for f in as_completed(futs):
+                yield futs[f], f.result()
+        return
+    if backend == "dask":
+        from distributed import as_completed
+
+        client, cluster, owned = _dask_client(scheduler, n_workers, timeout)
+        try:
+            futs = {}
+            for t in tasks:
+                f = client.submit(run_task, t, key=f"attractor-bench-{zlib.crc32(t.key.encode()):08x}-{t.task_seed}",
+                                  retries=retries, pure=False)
+                futs[f.key] = (f, t)
+            for f in as_completed([v[0] for v in futs.values()]):
+                yield futs[f.key][1], f.result()
+        finally:
+            if owned:
+                client.close()
+            if cluster is not None:
+                cluster.close()
+        return
+    raise ValidationError(f"backend must be 'inprocess', 'processes' or 'dask'; got {backend!r}.")
+
+
+def run_benchmark(tasks: Sequence[Task], *, path: str | Path | None = None, resume: bool = True,
+                  backend: str = "inprocess", n_workers: int = 2, scheduler: Any = "local", retries: int = 2,
+                  timeout: float = 10.0, progress: bool = True,
+                  on_result: Callable[[Task, list[dict]], None] | None = None) -> BenchmarkResult:
+    """Run ``tasks`` on a backend, saving results after each one, and summarise.
+
+    Parameters
+    ----------
+    tasks : sequence of Task
+    path : str or Path, optional
+        Results file (``.csv`` or ``.parquet``); rewritten after every finished task.
+    resume : bool
+        Skip tasks whose key is already in ``path``.
+    backend : {"inprocess", "processes", "dask"}
+    n_workers : int
+        Processes (``processes``) or workers of a LocalCluster (``dask`` with ``scheduler="local"``).
+    scheduler : "local", "tcp://host:port" or a distributed.Client
+    retries : int
+        Dask retries per task (a worker dying mid-task also triggers rescheduling).
+    timeout : float
+        Seconds to wait for a remote scheduler to answer before :class:`SchedulerUnavailableError`.
+    progress : bool
+        Show a Rich progress bar (on stderr).
+    on_result : callable, optional
+        Called as ``on_result(task, rows)`` after each task is saved.
+    """
+    import pandas as pd
+
+    tasks = list(tasks)
+    n_workers = int(n_workers)
+    if n_workers < 1:
+        raise ValidationError(f"n_workers must be >= 1; got {n_workers}.")
+    p = None if path is None else Path(path)
+    if p is not None and p.suffix.lower() not in (".csv", ".parquet", ".pq"):
+        raise ValidationError(f"results file must end in .csv or .parquet; got {p.name!r}.")
+    table = _read(p) if (p is not None and resume) else _read(Path("/nonexistent-attractor-bench"))
+    done = set(table["task"].astype(str)) if len(table) else set()
+    todo = [t for t in tasks if t.key not in done]
+    n_resumed = len(tasks) - len(todo)
+    start = time.perf_counter()
+    rows_all = [table] if len(table) else []
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    n_failed = 0
+    with Progress(TextColumn("[bold]bench[/] {task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=Console(stderr=True), disable=not progress, transient=False) as bar:
+        tid = bar.add_task(backend, total=len(tasks), completed=n_resumed)
+        for t, rows in _iterate_backend(todo, backend, n_workers, scheduler, int(retries), float(timeout)):
+            n_failed += any(r["metric"] == "error" for r in rows)
+            rows_all.append(pd.DataFrame(rows))
+            if p is not None:
+                _write(pd.concat(rows_all, ignore_index=True), p)
+            if on_result is not None:
+                on_result(t, rows)
+            bar.update(tid, advance=1, description=f"{t.system} · {t.model}")
+    full = pd.concat(rows_all, ignore_index=True) if rows_all else _read(Path("/nonexistent-attractor-bench"))
+    keys = {t.key for t in tasks}
+    full = full[full["task"].astype(str).isin(keys)].reset_index(drop=True)
+    return BenchmarkResult(full, summarize(full), p, len(tasks), len(todo), n_resumed, n_failed,
+                           time.perf_counter() - start, backend)

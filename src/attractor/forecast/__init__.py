@@ -1,0 +1,10 @@
+"""Forecasting: one protocol for every learner, baselines, tuning, and honest metrics.
+
+>>> from attractor.forecast import forecast, protocol_data, metrics
+"""
+from . import metrics  # noqa: F401
+from .metrics import *  # noqa: F401,F403
+from .protocol import *  # noqa: F401,F403
+from . import protocol as _protocol
+
+__all__ = ["metrics", *metrics.__all__, *_protocol.__all__]

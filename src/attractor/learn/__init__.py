@@ -1,0 +1,15 @@
+"""Learn dynamical systems from data: derivatives, feature libraries, SINDy, Koopman/DMD.
+
+Every fitted model can be turned into a :class:`~attractor.DynamicalSystem`
+(``SINDy.to_system()`` gives a compiled :class:`~attractor.SymbolicSystem`;
+``DMD/HankelDMD/EDMD.to_system()`` give maps), so simulation and every analysis apply.
+"""
+from .derivatives import *  # noqa: F401,F403
+from .libraries import *  # noqa: F401,F403
+from .optimizers import *  # noqa: F401,F403
+from .sindy import *  # noqa: F401,F403
+from .dmd import *  # noqa: F401,F403
+from .scores import *  # noqa: F401,F403
+from . import derivatives as _d, libraries as _l, optimizers as _o, sindy as _s, dmd as _m, scores as _sc
+
+__all__ = [*_d.__all__, *_l.__all__, *_o.__all__, *_s.__all__, *_m.__all__, *_sc.__all__]

@@ -1,0 +1,398 @@
+"""SINDy: sparse identification of nonlinear dynamics, and the learned model as a DynamicalSystem.
+
+Strong form (Brunton, Proctor & Kutz 2016): estimate ``Ẋ`` from the data, build the
+library ``Θ(X)`` and solve ``Ẋ ≈ Θ(X) Ξ`` sparsely.
+
+Weak (integral) form (Messenger & Bortz 2021; Reinbold, Gurevich & Grigoriev 2020):
+multiply by compactly supported test functions ``φ_k`` and integrate by parts,
+
+    ∫ φ_k(t) ẋ(t) dt = −∫ φ_k'(t) x(t) dt = ∫ φ_k(t) Θ(x(t)) dt · ξ,
+
+so no derivative of the (noisy) data is taken. Here ``φ_k(t) = (1 − ((t − c_k)/h)²)^p`` on
+``[c_k − h, c_k + h]`` (zero outside; ``p = 4`` by default), with ``K`` centres spread
+evenly over each trajectory and integrals by the trapezoidal rule. The half-width ``h``
+defaults to ``width`` samples chosen from the data's spectrum: the corner frequency
+``ω*`` where the power spectrum meets its high-frequency noise floor sets
+``h = 2π · 1.5 / ω*`` (the test functions act as a low-pass filter below the noise), clipped to
+``[8, n/8]`` samples.
+
+Discrete time (``discrete_time=True``): ``x_{n+1} ≈ Θ(x_n) Ξ`` for maps.
+
+References
+----------
+Brunton, S. L., Proctor, J. L. & Kutz, J. N. (2016). PNAS 113, 3932–3937.
+Messenger, D. A. & Bortz, D. M. (2021). Weak SINDy: Galerkin-based data-driven model
+selection. Multiscale Model. Simul. 19, 1474–1497.
+Reinbold, P. A. K., Gurevich, D. R. & Grigoriev, R. O. (2020). Phys. Rev. E 101, 010203.
+"""
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..core.errors import InsufficientDataError, ValidationError
+from ..core.system import SymbolicSystem
+from ..core.validation import as_float_array, check_positive_float, check_positive_int, check_time_vector
+from .derivatives import differentiate
+from .libraries import Library, PolynomialLibrary
+from .optimizers import STLSQ, EnsembleOptimizer
+
+__all__ = ["SINDy", "weak_form_system"]
+
+_IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def _as_runs(X, t, name="X"):
+    """Normalise X (array or list of arrays) and t (None, step, array, list) to lists."""
+    if isinstance(X, (list, tuple)):
+        runs = [as_float_array(x, f"{name}[{i}]", ndim=(1, 2)) for i, x in enumerate(X)]
+        if not runs:
+            raise ValidationError(f"{name} is an empty list of trajectories.")
+    else:
+        runs = [as_float_array(X, name, ndim=(1, 2))]
+    runs = [r[:, None] if r.ndim == 1 else r for r in runs]
+    d = runs[0].shape[1]
+    for i, r in enumerate(runs):
+        if r.shape[1] != d:
+            raise ValidationError(f"trajectory {i} has {r.shape[1]} states but trajectory 0 has {d}.")
+    if t is None or np.ndim(t) == 0:
+        step = 1.0 if t is None else check_positive_float(t, "t (sampling step)")
+        times = [step * np.arange(r.shape[0]) for r in runs]
+    elif isinstance(t, (list, tuple)) and len(t) and np.ndim(t[0]) >= 1:
+        if len(t) != len(runs):
+            raise ValidationError(f"got {len(t)} time vectors for {len(runs)} trajectories.")
+        times = [check_time_vector(tt, r.shape[0], f"t[{i}]") for i, (tt, r) in enumerate(zip(t, runs))]
+    else:
+        if len(runs) > 1:
+            times = [check_time_vector(t, r.shape[0], "t") for r in runs]
+        else:
+            times = [check_time_vector(t, runs[0].shape[0], "t")]
+    return runs, times
+
+
+def _corner_halfwidth(x: np.ndarray, dt: float) -> int:
+    """Half-width (samples) of weak-form test functions from the spectral noise corner."""
+    n = x.shape[0]
+    xd = x - np.linspace(0, 1, n)[:, None] * (x[-1] - x[0]) - x[0]
+    P = np.mean(np.abs(np.fft.rfft(xd, axis=0)) ** 2, axis=1)[1:]
+    if P.size < 8:
+        return max(2, n // 8)
+    floor = np.median(P[P.size // 2:])
+    above = np.flatnonzero(P > 100 * floor)
+    k = (above[-1] + 1) if above.size else P.size
+    omega = 2 * np.pi * k / (n * dt)
+    h = 2 * np.pi * 1.5 / omega
+    return int(np.clip(round(h / dt), 8, max(8, n // 8)))
+
+
+def weak_form_system(X: np.ndarray, t: np.ndarray, Theta: np.ndarray, n_test: int, half_width: int, p: int = 4):
+    """Weak-form regression matrices for one trajectory.
+
+    Returns ``(G, b)`` with ``G[k] = ∫ φ_k Θ dt`` (K, n_features) and ``b[k] = −∫ φ_k' x dt`` (K, n_states).
+    """
+    n = X.shape[0]
+    m = int(half_width)
+    if n < 2 * m + 1:
+        raise InsufficientDataError(f"a trajectory of {n} samples is shorter than one test function "
+                                    f"({2 * m + 1} samples); pass a smaller weak width.")
+    centres = np.unique(np.linspace(m, n - 1 - m, n_test).round().astype(int))
+    G = np.empty((centres.size, Theta.shape[1]))
+    b = np.empty((centres.size, X.shape[1]))
+    for r, c in enumerate(centres):
+        sl = slice(c - m, c + m + 1)
+        tt = t[sl]
+        a, z = tt[0], tt[-1]
+        h = 0.5 * (z - a)
+        s = (tt - 0.5 * (a + z)) / h
+        base = np.clip(1 - s * s, 0.0, None)
+        phi = base ** p
+        dphi = p * base ** (p - 1) * (-2 * s / h)
+        w = np.empty_like(tt)  # trapezoid weights
+        dtt = np.diff(tt)
+        w[0], w[-1] = 0.5 * dtt[0], 0.5 * dtt[-1]
+        w[1:-1] = 0.5 * (dtt[:-1] + dtt[1:])
+        G[r] = (w * phi) @ Theta[sl]
+        b[r] = -(w * dphi) @ X[sl]
+    return G, b
+
+
+class SINDy:
+    """Sparse identification of nonlinear dynamics (scikit-learn style estimator).
+
+    Parameters
+    ----------
+    library : Library, optional
+        Candidate features; default ``PolynomialLibrary(degree=2)``.
+    optimizer : STLSQ, SR3 or EnsembleOptimizer, optional
+        Default ``STLSQ()``: threshold selected per equation by AICc (no tuning).
+    differentiation : str
+        Derivative method for the strong form (see :func:`attractor.learn.differentiate`);
+        default ``"finite_difference"`` with ``order=4`` on uniform data (order 2 otherwise).
+    differentiation_options : dict, optional
+    weak : bool
+        Use the weak (integral) formulation instead of derivatives (robust to noise).
+    n_test_functions : int
+        Test functions per trajectory (weak form).
+    weak_width : int or None
+        Half-width of each test function in samples; None = chosen from the spectrum.
+    weak_degree : int
+        Exponent ``p`` of the test functions.
+    discrete_time : bool
+        Learn a map ``x_{n+1} = Θ(x_n) Ξ`` instead of a flow.
+    state_names : sequence of str, optional
+        Names of the states (default ``x0, x1, ...``; or those of a Trajectory).
+
+    Attributes (after fit)
+    ----------------------
+    coef_ : ndarray, shape (n_states, n_features)
+        ``coef_[i, k]`` multiplies feature ``k`` in the equation of state ``i``.
+    feature_names_ : list of str
+    state_names_ : tuple of str
+    n_samples_ : int
+        Rows of the regression.
+    threshold_ : ndarray (n_states,)
+    path_ : list
+        Per equation, the sparsity path scored by AICc (see :mod:`attractor.learn.optimizers`).
+    dt_ : float or None
+        Sampling step of the (first) training trajectory.
+    """
+
+    def __init__(self, library: Library | None = None, optimizer=None, differentiation: str = "finite_difference",
+                 differentiation_options: dict | None = None, weak: bool = False, n_test_functions: int = 400,
+                 weak_width: int | None = None, weak_degree: int = 4, discrete_time: bool = False,
+                 state_names: Sequence[str] | None = None):
+        self.library = library
+        self.optimizer = optimizer
+        self.differentiation = differentiation
+        self.differentiation_options = differentiation_options
+        self.weak = weak
+        self.n_test_functions = n_test_functions
+        self.weak_width = weak_width
+        self.weak_degree = weak_degree
+        self.discrete_time = discrete_time
+        self.state_names = state_names
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, X, t=None, u=None) -> "SINDy":
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : array_like (n_times, n_states), Trajectory, or list of them
+            Observed states; rows are time.
+        t : float, array_like (n_times,), or list of arrays, optional
+            Sampling step or time stamps (default unit step). Ignored for Trajectory input.
+        u : array_like (n_times, n_inputs) or list, optional
+            Control inputs; they enter the library alongside the states.
+
+        Returns
+        -------
+        self
+        """
+        from ..core.system import Trajectory
+
+        names = self.state_names
+        if isinstance(X, Trajectory) or (isinstance(X, (list, tuple)) and X and isinstance(X[0], Trajectory)):
+            trajs = [X] if isinstance(X, Trajectory) else list(X)
+            trajs = [tr[i] for tr in trajs for i in range(len(tr))] if any(tr.is_ensemble for tr in trajs) \
+                else trajs
+            names = names or trajs[0].state_names
+            t = [tr.t for tr in trajs]
+            X = [tr.x for tr in trajs]
+        runs, times = _as_runs(X, t)
+        d = runs[0].shape[1]
+        names = tuple(names) if names is not None else tuple(f"x{i}" for i in range(d))
+        if len(names) != d:
+            raise ValidationError(f"state_names has {len(names)} names but the data have {d} states.")
+        bad = [s for s in names if not _IDENT.match(s) or s == "t"]
+        if bad:
+            raise ValidationError(f"state names must be identifiers other than 't'; got {bad}.")
+        u_runs = None
+        input_names = names
+        if u is not None:
+            u_runs, _ = _as_runs(u, None, "u")
+            if len(u_runs) != len(runs) or any(a.shape[0] != b.shape[0] for a, b in zip(u_runs, runs)):
+                raise ValidationError("u must have one row per sample of X (and one array per trajectory).")
+            input_names = names + tuple(f"u{i}" for i in range(u_runs[0].shape[1]))
+        library = self.library if self.library is not None else PolynomialLibrary(2)
+        if not isinstance(library, Library):
+            raise ValidationError(f"library must be a Library; got {type(library).__name__}.")
+        feature_names = library.names(input_names)
+        n_feat = len(feature_names)
+        optimizer = self.optimizer if self.optimizer is not None else STLSQ()
+
+        thetas, targets = [], []
+        n_eff = 0.0
+        for i, (x, tt) in enumerate(zip(runs, times)):
+            z = x if u_runs is None else np.hstack([x, u_runs[i]])
+            if self.discrete_time:
+                if x.shape[0] < 2:
+                    raise InsufficientDataError(f"trajectory {i} has {x.shape[0]} samples; a map needs 2.")
+                thetas.append(library.transform(z[:-1]))
+                targets.append(x[1:])
+            elif self.weak:
+                if x.shape[0] < 20:
+                    raise InsufficientDataError(f"trajectory {i} has {x.shape[0]} samples; the weak form "
+                                                "needs at least 20.")
+                dt = float(np.median(np.diff(tt)))
+                m = self.weak_width if self.weak_width is not None else _corner_halfwidth(x, dt)
+                m = check_positive_int(m, "weak_width", minimum=2)
+                K = check_positive_int(self.n_test_functions, "n_test_functions")
+                G, b = weak_form_system(x, tt, library.transform(z), K, m,
+                                        check_positive_int(self.weak_degree, "weak_degree"))
+                thetas.append(G)
+                targets.append(b)
+                n_eff += min(G.shape[0], x.shape[0] / (2 * m + 1))
+            else:
+                opts = dict(self.differentiation_options or {})
+                method = self.differentiation
+                if method in ("finite_difference", "fd") and "order" not in opts:
+                    steps = np.diff(tt)
+                    uniform = steps.size and np.allclose(steps, steps[0], rtol=1e-6, atol=0)
+                    opts["order"] = 4 if (uniform and x.shape[0] >= 5) else 2
+                thetas.append(library.transform(z))
+                targets.append(differentiate(x, tt, method=method, **opts))
+        Theta = np.vstack(thetas)
+        Y = np.vstack(targets)
+        n_rows = Theta.shape[0]
+        if n_rows < n_feat + 2:
+            raise InsufficientDataError(
+                f"the library has {n_feat} features, so at least {n_feat + 2} regression rows (samples"
+                f"{' or test functions' if self.weak else ''}) are needed; got {n_rows}. Use more data or a "
+                "smaller library.")
+        optimizer.fit(Theta, Y, n_eff if self.weak else None)
+        coef = np.asarray(optimizer.coef_, float)
+        if not np.any(coef):
+            thr = getattr(optimizer, "threshold", None)
+            raise ValidationError(
+                "the fitted model is identically zero: the sparsity threshold"
+                f"{'' if thr is None else f' ({thr:g})'} removed every term of every equation. "
+                "Lower the threshold, rescale the data, or check that the data actually vary in time.")
+        self.coef_ = coef
+        self.feature_names_ = feature_names
+        self.state_names_ = names
+        self.input_names_ = input_names
+        self.library_ = library
+        self.optimizer_ = optimizer
+        self.n_samples_ = n_rows
+        self.threshold_ = np.asarray(optimizer.threshold_)
+        self.path_ = optimizer.path_
+        self.n_controls_ = 0 if u_runs is None else u_runs[0].shape[1]
+        steps = np.diff(times[0])
+        self.dt_ = float(np.median(steps)) if steps.size else None
+        self.x0_ = runs[0][-1].copy()
+        self.train_rows_ = (Theta, Y)
+        if isinstance(optimizer, EnsembleOptimizer):
+            self.inclusion_probabilities_ = optimizer.inclusion_probabilities_
+            self.coef_std_ = optimizer.coef_std_
+        self.__dict__.pop("_system", None)
+        return self
+
+    def _check_fitted(self):
+        if not hasattr(self, "coef_"):
+            raise ValidationError("this SINDy model is not fitted yet; call fit(X, t) first.")
+
+    # ------------------------------------------------------------------ views
+    def equations(self, precision: int = 4) -> list[str]:
+        """The learned equations as text, e.g. ``dx/dt = -10 x + 10 y``."""
+        self._check_fitted()
+        out = []
+        for name, row in zip(self.state_names_, self.coef_):
+            terms = []
+            for c, f in zip(row, self.feature_names_):
+                if c == 0:
+                    continue
+                mag = f"{abs(c):.{precision}g}"
+                body = mag if f == "1" else (f if mag == "1" else f"{mag} {f}")
+                terms.append(("- " if c < 0 else "+ ") + body)
+            rhs = " ".join(terms).lstrip("+ ") if terms else "0"
+            if rhs.startswith("- "):
+                rhs = "-" + rhs[2:]
+            lhs = f"{name}[n+1]" if self.discrete_time else f"d{name}/dt"
+            out.append(f"{lhs} = {rhs}")
+        return out
+
+    def print(self, precision: int = 4) -> None:  # noqa: A003 - mirrors pysindy
+        print("\n".join(self.equations(precision)))
+
+    def predict(self, X, u=None) -> np.ndarray:
+        """Model right-hand side ``Θ(X) Ξᵀ`` (derivatives, or next states for maps), shape like X."""
+        self._check_fitted()
+        X = as_float_array(X, "X", ndim=(1, 2))
+        Z = X[:, None] if X.ndim == 1 else X
+        if self.n_controls_:
+            if u is None:
+                raise ValidationError("the model was fitted with controls u; pass u to predict.")
+            Z = np.hstack([Z, np.atleast_2d(np.asarray(u, float)).reshape(Z.shape[0], -1)])
+        return self.library_.transform(Z) @ self.coef_.T
+
+    def complexity(self) -> int:
+        """Number of non-zero coefficients."""
+        self._check_fitted()
+        return int(np.count_nonzero(self.coef_))
+
+    # ------------------------------------------------------------------ as a DynamicalSystem
+    def to_system(self, name: str = "SINDy model", x0=None) -> SymbolicSystem:
+        """The learned equations as a :class:`~attractor.SymbolicSystem`.
+
+        Each non-zero coefficient becomes a parameter ``c_<state>_<k>`` (``k`` the feature
+        index), so the compiled integrators, the exact Jacobian, ``equations()``/``latex()``
+        and every analysis apply. Simulation that blows up raises ``DivergenceError``.
+        """
+        self._check_fitted()
+        if self.n_controls_:
+            raise ValidationError("a model with control inputs u is not autonomous; to_system needs a model "
+                                  "fitted without u.")
+        from ..core.symbolic import SymbolicSpec
+
+        import sympy as sp
+
+        symbols = [sp.Symbol(s, real=True) for s in self.state_names_]
+        exprs = self.library_.expressions(symbols)
+        params: dict[str, float] = {}
+        eqs = []
+        for i, s in enumerate(self.state_names_):
+            parts = []
+            for k, c in enumerate(self.coef_[i]):
+                if c == 0:
+                    continue
+                p = f"c_{s}_{k}"
+                while p in params or p in self.state_names_:
+                    p = "_" + p
+                params[p] = float(c)
+                parts.append(f"{p}*({sp.sstr(exprs[k])})")
+            eqs.append(" + ".join(parts) if parts else "0")
+        spec = SymbolicSpec(name, "map" if self.discrete_time else "flow", tuple(self.state_names_),
+                            tuple(params), tuple(eqs))
+        meta = {"description": "learned by SINDy", "learned_by": "attractor.learn.SINDy",
+                "library": repr(self.library_), "optimizer": repr(self.optimizer_)}
+        return SymbolicSystem(spec, params, x0=self.x0_ if x0 is None else x0,
+                              dt=None if self.discrete_time else self.dt_, metadata=meta)
+
+    @cached_property
+    def _system(self) -> SymbolicSystem:
+        return self.to_system()
+
+    def rhs(self, x, t: float = 0.0) -> np.ndarray:
+        """Learned vector field at ``x`` (flows)."""
+        return self._system.rhs(x, t)
+
+    def step(self, x, t: float = 0.0) -> np.ndarray:
+        """Learned next state (maps)."""
+        return self._system.step(x, t)
+
+    def jacobian(self, x, t: float = 0.0) -> np.ndarray:
+        """Exact Jacobian of the learned model."""
+        return self._system.jacobian(x, t)
+
+    def trajectory(self, n: int, dt: float | None = None, x0=None, transient: float = 0.0, **kwargs: Any):
+        """Simulate the learned model (see :meth:`attractor.DynamicalSystem.trajectory`)."""
+        return self._system.trajectory(n, dt=dt, x0=x0, transient=transient, **kwargs)
+
+    def __repr__(self) -> str:
+        if not hasattr(self, "coef_"):
+            return "SINDy(unfitted)"
+        return "SINDy(" + "; ".join(self.equations(3)) + ")"

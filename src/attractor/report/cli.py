@@ -1,0 +1,94 @@
+"""``attractor analyze``: the report command, registered on the main Typer app."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+__all__ = ["register"]
+
+
+def _analyze_command(
+    file: Optional[Path] = typer.Argument(None, help="Data file: .csv, .tsv, .parquet, .npz, .npy or .nc."),
+    columns: Optional[str] = typer.Option(None, "--columns", help="Comma-separated columns to use; the first is "
+                                                                  "the analysed channel."),
+    time_column: Optional[str] = typer.Option(None, "--time-column", help="Column of time stamps."),
+    dt: Optional[float] = typer.Option(None, "--dt", help="Sampling step when the data have no time column."),
+    out: Path = typer.Option(Path("report.html"), "--out", help="HTML report to write."),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the summary as JSON."),
+    quick: bool = typer.Option(False, "--quick", help="Faster, coarser analysis (fewer surrogates, subsamples)."),
+    demo: Optional[str] = typer.Option(None, "--demo", help="Analyse simulated data of a catalogue system "
+                                                            "(e.g. lorenz) and compare with its true invariants."),
+    dataset: Optional[str] = typer.Option(None, "--dataset", help="Analyse a bundled dataset (lynx, elnino, "
+                                                                  "sunspots)."),
+    n: int = typer.Option(10000, "--n", help="Samples to simulate with --demo."),
+    seed: int = typer.Option(0, "--seed", help="Seed of every random component."),
+    nan_policy: str = typer.Option("interpolate", "--nan-policy", help="Missing values: interpolate, drop or raise."),
+    irregular: str = typer.Option("resample", "--irregular", help="Irregular time stamps: resample or raise."),
+    title: Optional[str] = typer.Option(None, "--title", help="Report title."),
+):
+    """Analyse a time series and write a self-contained HTML report (plus an optional JSON summary)."""
+    import time
+    import warnings
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..cli import console, err_console
+    from ..core.errors import ValidationError
+    from . import analyze, demo_data
+
+    given = [name for name, v in (("FILE", file), ("--demo", demo), ("--dataset", dataset)) if v is not None]
+    if len(given) != 1:
+        raise ValidationError("give exactly one of FILE, --demo NAME or --dataset NAME"
+                              + (f" (got {', '.join(given)})." if given else "."))
+    start = time.perf_counter()
+    true_system = None
+    if demo is not None:
+        err_console.print(f"simulating {n} samples of {demo} ...")
+        data, true_system = demo_data(demo, n)
+        source_title = f"{true_system.name} demo ({n} samples of {data.state_names[0]})"
+    elif dataset is not None:
+        from .. import datasets
+
+        data = datasets.load(dataset)
+        source_title = f"dataset {data.attrs['name']}: {data.attrs['title']}"
+    else:
+        data = file
+        source_title = str(file)
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
+        task = bar.add_task("loading", total=1)
+
+        def progress(stage: str, i: int, total: int) -> None:
+            bar.update(task, description=stage, completed=i, total=total)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # data-handling notes are printed below; item warnings are in the report
+            result = analyze(data, dt=dt, columns=columns, time_column=time_column, quick=quick, seed=seed,
+                             nan_policy=nan_policy, irregular=irregular, true_system=true_system,
+                             title=title or f"Analysis of {source_title}", progress=progress)
+    for note in result.data.notes:
+        err_console.print(f"[yellow]note:[/] {note}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        result.to_html(out)
+        if json_path is not None:
+            result.to_json(json_path)
+    except OSError as exc:
+        raise ValidationError(f"could not write the report: {exc}") from exc
+    console.print(f"[bold]Verdict:[/] {result.verdict} (confidence: {result.confidence})")
+    for f in result.findings:
+        console.print(f"  • {f}")
+    for key, reason in result.skipped.items():
+        console.print(f"  [dim]skipped {key}: {reason}[/]")
+    size = out.stat().st_size / 1e6
+    console.print(f"wrote {out} ({size:.2f} MB)" + (f" and {json_path}" if json_path else "")
+                  + f" in {time.perf_counter() - start:.1f} s")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``analyze`` command to ``app`` (errors become one-line messages, exit code 2)."""
+    from ..cli import _friendly
+
+    app.command("analyze")(_friendly(_analyze_command))

@@ -1,0 +1,713 @@
+"""The sections of the analysis report, each a plug-in that fails soft.
+
+Every section is a list of *items*; an item is computed by a function of the shared
+:class:`Context`. An item whose capability is not installed, whose data are too short, or
+whose computation raises is recorded as **skipped** with the reason, and the report goes on.
+
+Minimum-length rules (``N`` = samples of the analysed channel; documented so that the report
+can say *why* it declines to print a number):
+
+* Delay and embedding dimension: ``N >= 50``.
+* Surrogate test: ``N >= 100``.
+* Correlation dimension ``D``: Tsonis, Elsner & Georgakakos (1993, J. Atmos. Sci. 50, 2549)
+  require ``N >= 10**(2 + 0.4 D)`` points; the estimate is attempted only if
+  ``N >= 10**2.4``, i.e. 252 (enough for ``D = 1``) and reported only if ``N`` supports the
+  estimated ``D`` (which also satisfies Eckmann & Ruelle's (1992, Physica D 56, 185) bound
+  ``D < 2 log10 N``).
+* Largest Lyapunov exponent: the same rule with the embedding dimension ``m`` in place of
+  ``D`` (``N >= 10**(2 + 0.4 m)``), a conservative proxy for Eckmann & Ruelle's condition
+  that neighbourhoods be small compared with the attractor.
+* Permutation entropy of order ``d``: ``N >= 5 d!`` (Amigó, Zambrano & Sanjuán 2008 ask for
+  ``N >> d!``); the largest order in 3..6 that satisfies it is used.
+* Sample entropy ``m = 2``: ``N >= 10**m = 100`` (Richman & Moorman 2000 recommend 10^m–20^m).
+* RQA: ``N >= 100`` embedded vectors.
+* SINDy: at least two observed state variables and ``N >= 200``.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from ..core.errors import AttractorError
+from .figures import FigureRecord, downsample_for_plot, new_figure, render_png, try_helper
+from .io import PreparedData
+
+__all__ = ["Item", "Section", "Context", "SECTION_BUILDERS", "SkipItem", "tsonis_min_length"]
+
+
+class SkipItem(Exception):
+    """Raised inside an item to skip it with a stated reason."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One computed quantity of the report (with its figure, numbers and settings)."""
+
+    key: str
+    title: str
+    status: str  # "ok" or "skipped"
+    reason: str = ""
+    numbers: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)
+    reading: str = ""
+    text: str = ""
+    figures: tuple[FigureRecord, ...] = ()
+    warnings: tuple[str, ...] = ()
+    seconds: float = 0.0
+    bullets: tuple[str, ...] = ()
+    result: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A report section: a title, one sentence of introduction, and its items."""
+
+    key: str
+    title: str
+    intro: str
+    items: tuple[Item, ...]
+
+    @property
+    def status(self) -> str:
+        return "ok" if any(i.ok for i in self.items) else "skipped"
+
+    def item(self, key: str) -> Item:
+        for it in self.items:
+            if it.key == key:
+                return it
+        raise KeyError(key)
+
+
+@dataclass
+class Context:
+    """What every section reads: the data, the options and results shared between sections."""
+
+    data: PreparedData
+    quick: bool = False
+    seed: int = 0
+    reference: dict = field(default_factory=dict)  # {key: (value, source)} of the true system
+    true_system: str | None = None
+    shared: dict = field(default_factory=dict)
+
+    @property
+    def x(self) -> np.ndarray:
+        """The analysed channel (the first column), shape (n_times,)."""
+        return self.data.x[:, 0]
+
+    @property
+    def dt(self) -> float:
+        return self.data.dt
+
+    @property
+    def n(self) -> int:
+        return self.data.n_times
+
+    @property
+    def unit(self) -> str:
+        return self.data.time_unit or "time unit"
+
+
+# ---------------------------------------------------------------------- helpers
+def tsonis_min_length(dimension: float) -> int:
+    """Minimum series length ``10**(2 + 0.4 D)`` of Tsonis, Elsner & Georgakakos (1993)."""
+    return int(math.ceil(10 ** (2.0 + 0.4 * float(dimension))))
+
+
+def _capability(module: str | tuple[str, ...], name: str) -> Callable:
+    """``attractor.<module>.<name>`` (first module that has it) or SkipItem saying it is missing."""
+    mods = (module,) if isinstance(module, str) else tuple(module)
+    for mname in mods:
+        try:
+            mod = importlib.import_module(f"attractor.{mname}")
+        except ImportError:
+            continue
+        fn = getattr(mod, name, None)
+        if fn is not None:
+            return fn
+    raise SkipItem(f"needs attractor.{mods[0]}.{name}, which is not available in this installation yet.")
+
+
+def _call(fn: Callable, *args, **kwargs):
+    """Call ``fn`` with only the keyword arguments its signature accepts."""
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return fn(*args, **kwargs)
+    if any(p.kind == p.VAR_KEYWORD for p in params.values()):
+        return fn(*args, **kwargs)
+    return fn(*args, **{k: v for k, v in kwargs.items() if k in params})
+
+
+def _value(res: Any, *names: str) -> float:
+    """A float from a result object (first attribute found) or a plain number."""
+    if isinstance(res, (int, float, np.floating, np.integer)):
+        return float(res)
+    for n in names:
+        if hasattr(res, n):
+            v = getattr(res, n)
+            if np.ndim(v) == 0:
+                return float(v)
+    raise AttractorError(f"could not read a value from {type(res).__name__}.")
+
+
+def _num(v: Any, digits: int = 4):
+    """A JSON-friendly rounded number (None for NaN)."""
+    if v is None:
+        return None
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if not math.isfinite(f):
+        return None
+    return float(f"{f:.{digits}g}")
+
+
+def _series(ctx: Context, min_length: int, what: str) -> np.ndarray:
+    """The analysed channel, checked for length and variance."""
+    x = ctx.x
+    if x.size < min_length:
+        raise SkipItem(f"{what} needs at least {min_length} samples; the series has {x.size}.")
+    if np.ptp(x) == 0:
+        raise SkipItem(f"the series '{ctx.data.columns[0]}' is constant: a constant signal has no dynamics to "
+                       f"analyse ({what} skipped).")
+    return x
+
+
+def _need(ctx: Context, key: str, what: str):
+    if key not in ctx.shared:
+        raise SkipItem(f"{what} needs the {key.replace('_', ' ')}, which could not be estimated (see above).")
+    return ctx.shared[key]
+
+
+def run_item(ctx: Context, key: str, title: str, fn: Callable[[Context], dict], reading: str = "") -> Item:
+    """Compute one item; never raises (failures become a skipped item with the reason)."""
+    import time
+
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            out = fn(ctx) or {}
+            status, reason = "ok", ""
+        except SkipItem as exc:
+            out, status, reason = {}, "skipped", str(exc)
+        except (AttractorError, ValueError, np.linalg.LinAlgError) as exc:
+            out, status, reason = {}, "skipped", f"{exc}"
+        except MemoryError:
+            out, status, reason = {}, "skipped", "ran out of memory"
+        except Exception as exc:  # fail soft: the rest of the report is still produced
+            out, status, reason = {}, "skipped", f"unexpected {type(exc).__name__}: {exc}"
+    msgs: list[str] = []
+    for w in caught:
+        if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning)):
+            continue
+        m = str(w.message)
+        if m not in msgs and "numba" not in m.lower():
+            msgs.append(m)
+    return Item(key=key, title=title, status=status, reason=reason, numbers=out.get("numbers", {}),
+                settings=out.get("settings", {}), reading=out.get("reading", reading), text=out.get("text", ""),
+                figures=tuple(out.get("figures", ())), warnings=tuple(msgs[:5]),
+                seconds=time.perf_counter() - start, result=out.get("result"))
+
+
+# ====================================================================== overview
+def _overview_series(ctx: Context) -> dict:
+    d = ctx.data
+    fig, (ax,) = new_figure(7.5, 2.6)
+    t, x, step = downsample_for_plot(d.t, d.x)
+    for k, c in enumerate(d.columns[:4]):
+        ax.plot(t, x[:, k], lw=0.6, label=c)
+    ax.set_xlabel(f"time ({d.time_unit})" if d.time_unit else "time")
+    ax.set_ylabel("value")
+    if d.n_channels > 1:
+        ax.legend(fontsize=7, loc="upper right", ncol=min(4, d.n_channels))
+    caption = "The series" + (" (first 4 channels)" if d.n_channels > 4 else "") + (
+        f" (every {step}-th sample drawn)" if step > 1 else "")
+    numbers = {"samples": d.n_times, "channels": d.n_channels, "sampling step": _num(d.dt, 6),
+               "duration": _num(d.t[-1] - d.t[0] if d.n_times > 1 else 0.0, 6),
+               "missing values (raw)": sum(d.missing.values()), "rows in the file/input": d.n_raw}
+    for k, c in enumerate(d.columns[:6]):
+        col = d.x[:, k]
+        numbers[f"{c}: mean ± std"] = f"{col.mean():.4g} ± {col.std():.4g}"
+        numbers[f"{c}: range"] = f"[{col.min():.4g}, {col.max():.4g}]"
+    settings = {"source": d.source, "analysed channel": d.columns[0], "time unit": d.time_unit or "(none)",
+                "time column": d.time_column or "(none: from dt)", "missing-value policy": d.nan_policy,
+                "irregular-sampling policy": d.irregular}
+    text = " ".join(d.notes)
+    const = [c for k, c in enumerate(d.columns) if np.ptp(d.x[:, k]) == 0]
+    if const:
+        text += f" Constant channel(s): {', '.join(const)} — no dynamics to analyse there."
+    return {"numbers": numbers, "settings": settings, "figures": [render_png(fig, caption)], "text": text.strip(),
+            "reading": "The raw signal against time: look for trends, outliers, gaps or changes of regime before "
+                       "trusting any invariant; the analyses below use the first channel."}
+
+
+def _overview_stationarity(ctx: Context) -> dict:
+    x = _series(ctx, 20, "the stationarity check")
+    h = x.size // 2
+    a, b = x[:h], x[h:]
+    sd = x.std()
+    shift = abs(a.mean() - b.mean()) / sd
+    ratio = max(a.std(), b.std()) / max(min(a.std(), b.std()), 1e-300)
+    flag = shift > 0.5 or ratio > 1.5
+    if flag:
+        warnings.warn(f"possible non-stationarity: the two halves differ (mean shift {shift:.2f} standard "
+                      f"deviations, spread ratio {ratio:.2f}); invariants assume a stationary series.",
+                      UserWarning, stacklevel=2)
+    fig, (ax,) = new_figure(7.5, 2.2)
+    bins = np.histogram_bin_edges(x, bins=min(40, max(5, x.size // 20)))
+    ax.hist(a, bins=bins, alpha=0.55, label="first half", density=True)
+    ax.hist(b, bins=bins, alpha=0.55, label="second half", density=True)
+    ax.set_xlabel(ctx.data.columns[0])
+    ax.set_ylabel("density")
+    ax.legend(fontsize=7)
+    return {"numbers": {"mean shift between halves (std units)": _num(shift, 3),
+                        "spread ratio of halves": _num(ratio, 3), "stationary (by this check)": not flag},
+            "settings": {"rule": "flag if the halves' means differ by > 0.5 std or their stds by a factor > 1.5"},
+            "figures": [render_png(fig, "Distribution of the first and second half of the series")],
+            "text": ("The two halves look alike: no sign of non-stationarity from this simple check."
+                     if not flag else "The two halves differ: the series may be non-stationary (trend, drift or "
+                     "regime change); treat the invariants below with caution."),
+            "reading": "Overlapping histograms mean the first and second halves have the same distribution; "
+                       "a shift or change of width hints at non-stationarity."}
+
+
+# ====================================================================== reconstruction
+def _recon_delay(ctx: Context) -> dict:
+    x = _series(ctx, 50, "delay estimation")
+    estimate_delay = _capability("analysis.embedding", "estimate_delay")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the AMI of a map has no minimum; the rule below handles it
+        res = estimate_delay(x, method="ami")
+    criterion = res.criterion
+    try:
+        acf = estimate_delay(x, method="autocorr_1e")
+        if acf.delay < res.delay:
+            criterion = (f"autocorrelation below 1/e at lag {acf.delay}, before the AMI criterion ({res.criterion}, "
+                         f"lag {res.delay}); the smaller lag is used")
+            res = type(res)(delay=acf.delay, method=res.method, lags=res.lags, values=res.values,
+                            criterion=criterion, n_bins=res.n_bins)
+    except (AttractorError, ValueError):
+        pass
+    ctx.shared["delay"] = int(res.delay)
+    fig, (ax,) = new_figure(7.5, 2.4)
+    if not try_helper("embedding", "plot_delay_selection", res, ax):
+        ax.plot(res.lags, res.values, "o-", ms=2.5, lw=1)
+        ax.axvline(res.delay, color="tab:red", lw=1.2, label=f"delay = {res.delay} samples")
+        ax.set_xlabel("lag (samples)")
+        ax.set_ylabel("AMI (nats)" if res.method == "ami" else "autocorrelation")
+        ax.legend(fontsize=7)
+    return {"numbers": {"delay (samples)": int(res.delay), f"delay ({ctx.unit})": _num(res.delay * ctx.dt, 5)},
+            "settings": {"method": "smaller of the first AMI minimum and the autocorrelation 1/e lag",
+                         "criterion": res.criterion, "bins per axis": res.n_bins},
+            "figures": [render_png(fig, "Average mutual information against lag; the chosen delay is marked")],
+            "result": res,
+            "reading": "The delay is the first minimum of the average mutual information (or, if earlier, the lag "
+                       "where the autocorrelation falls below 1/e, as for maps whose AMI has no minimum): delay "
+                       "coordinates are then as independent as possible without losing their dynamical relation."}
+
+
+def _recon_dimension(ctx: Context) -> dict:
+    x = _series(ctx, 50, "embedding-dimension estimation")
+    delay = _need(ctx, "delay", "the embedding dimension")
+    estimate_dimension = _capability("analysis.embedding", "estimate_dimension")
+    max_dim = 8 if ctx.quick else 10
+    max_dim = max(2, min(max_dim, (x.size - 10) // max(delay, 1) - 1))
+    res = estimate_dimension(x[: 5000 if ctx.quick else 20000], delay, method="cao", max_dimension=max_dim,
+                             max_references=2000 if ctx.quick else 5000)
+    ctx.shared["dimension"] = int(res.dimension)
+    ctx.shared["theiler"] = int(res.theiler)
+    fig, (ax,) = new_figure(7.5, 2.4)
+    if not try_helper("embedding", "plot_dimension_selection", res, ax):
+        if res.e1 is not None:
+            ax.plot(res.dimensions, res.e1, "o-", ms=3, label="E1(d)")
+            ax.plot(res.dimensions, res.e2, "s--", ms=3, label="E2(d)")
+            ax.axhline(res.threshold, color="0.5", lw=0.8, ls=":")
+        else:
+            ax.plot(res.dimensions, res.fnn_fraction, "o-", ms=3, label="false neighbours")
+        ax.axvline(res.dimension, color="tab:red", lw=1.2, label=f"m = {res.dimension}")
+        ax.set_xlabel("embedding dimension d")
+        ax.legend(fontsize=7)
+    stochastic = res.e2 is not None and bool(np.all(np.abs(np.asarray(res.e2)[np.isfinite(res.e2)] - 1) < 0.1))
+    return {"numbers": {"embedding dimension m": int(res.dimension),
+                        "E2 stays near 1 (stochastic-looking)": stochastic},
+            "settings": {"method": res.method, "criterion": res.criterion, "delay (samples)": delay,
+                         "Theiler window (samples)": int(res.theiler), "reference points": int(res.n_references),
+                         "largest dimension tried": max_dim},
+            "figures": [render_png(fig, "Cao's E1(d) and E2(d); the chosen dimension is marked")],
+            "result": res,
+            "reading": "E1 rises towards 1 and levels off once the dimension is large enough to unfold the "
+                       "attractor; E2 stays close to 1 for every d only when the data are random."}
+
+
+def _recon_plot(ctx: Context) -> dict:
+    x = _series(ctx, 50, "the reconstruction plot")
+    delay = _need(ctx, "delay", "the reconstruction plot")
+    n = x.size - 2 * delay
+    if n < 10:
+        raise SkipItem(f"the series is too short for a reconstruction with delay {delay}.")
+    m = max(n // 5000, 1)
+    a, b, c = x[: n: m], x[delay: delay + n: m], x[2 * delay: 2 * delay + n: m]
+    fig, axes = new_figure(7.5, 3.2, ncols=2, projection="3d")
+    axes[0].plot(a, b, lw=0.3 if a.size > 500 else 0.8, color="tab:blue")
+    axes[0].set_xlabel("x(t)")
+    axes[0].set_ylabel(f"x(t + {delay}Δt)")
+    axes[1].plot(a, b, c, lw=0.3 if a.size > 500 else 0.8, color="tab:purple")
+    axes[1].set_xlabel("x(t)", fontsize=7)
+    axes[1].set_ylabel("x(t+τ)", fontsize=7)
+    axes[1].set_zlabel("x(t+2τ)", fontsize=7)
+    axes[1].tick_params(labelsize=6)
+    return {"numbers": {"points drawn": int(a.size)},
+            "settings": {"coordinates": f"(x(t), x(t+τ), x(t+2τ)), τ = {delay} samples"},
+            "figures": [render_png(fig, "Delay reconstruction in two and three dimensions")],
+            "reading": "A deterministic system traces a structured, self-avoiding geometric object (the "
+                       "reconstructed attractor); noise fills a shapeless cloud."}
+
+
+# ====================================================================== nonlinearity
+def _nonlinearity(ctx: Context) -> dict:
+    x = _series(ctx, 100, "the surrogate test")
+    surrogate_test = _capability("analysis.surrogates", "surrogate_test")
+    delay = ctx.shared.get("delay", 1)
+    stride = max(1, delay // 4)
+    max_len = 2048 if ctx.quick else 4096
+    y = x[::stride][:max_len]
+    k = 19 if ctx.quick else 99
+    kwargs = {}
+    if "dimension" in ctx.shared:
+        kwargs = {"dimension": int(min(ctx.shared["dimension"], 6)), "delay": max(1, int(round(delay / stride)))}
+    res = surrogate_test(y, statistic="nonlinear_prediction", method="iaaft", n_surrogates=k, seed=ctx.seed,
+                         statistic_kwargs=kwargs or None)
+    ctx.shared["surrogate"] = res
+    fig, (ax,) = new_figure(7.5, 2.6)
+    if not try_helper("surrogates", "plot_surrogate_test", res, ax):
+        ax.hist(res.surrogate_statistics, bins="auto", color="0.7")
+        ax.axvline(res.data_statistic, color="tab:red")
+    verdict = (f"The data are more predictable than all but a fraction p = {res.p_value:.3g} of {k} surrogates: "
+               f"the null hypothesis ({res.null_hypothesis}) is rejected at the {res.alpha:g} level — evidence of "
+               "nonlinear structure." if res.rejected else
+               f"The data are not significantly more predictable than their {k} surrogates (p = {res.p_value:.3g}): "
+               f"consistent with the null hypothesis ({res.null_hypothesis}).")
+    return {"numbers": {"p-value": _num(res.p_value, 3), "null rejected": bool(res.rejected),
+                        "data statistic": _num(res.data_statistic), "significance (std units)":
+                            _num(res.significance, 3)},
+            "settings": {"statistic": res.statistic, "surrogates": f"{k} × {res.method}", "alpha": res.alpha,
+                         "alternative": res.alternative, "samples used": int(y.size),
+                         "subsampling stride": stride, "statistic settings": {
+                             kk: _num(v) for kk, v in dict(res.statistic_kwargs).items()}, "seed": ctx.seed},
+            "text": verdict, "figures": [render_png(fig, "Nonlinear prediction error of the data (line) and of "
+                                                         "the IAAFT surrogates (histogram)")],
+            "result": res,
+            "reading": "Surrogates share the data's spectrum and value distribution but are otherwise random; if "
+                       "the data's prediction error lies in the far left tail of the surrogates' histogram, "
+                       "linear noise cannot explain the data."}
+
+
+# ====================================================================== invariants
+def _lyapunov(ctx: Context) -> dict:
+    x = _series(ctx, 2, "the largest Lyapunov exponent")
+    if x.size < tsonis_min_length(1):
+        raise SkipItem(f"{x.size} samples cannot support a Lyapunov exponent: even an embedding dimension of 1 "
+                       f"needs N ≥ {tsonis_min_length(1)} by the rule N ≥ 10^(2 + 0.4 m) (Tsonis et al. 1993).")
+    m = _need(ctx, "dimension", "the Lyapunov exponent")
+    delay = _need(ctx, "delay", "the Lyapunov exponent")
+    need = tsonis_min_length(m)
+    if x.size < need:
+        raise SkipItem(f"{x.size} samples cannot support a Lyapunov exponent in embedding dimension m = {m}: "
+                       f"the rule N ≥ 10^(2 + 0.4 m) (Tsonis et al. 1993) asks for at least {need}.")
+    fn = _capability("analysis.lyapunov_data", "max_lyapunov_from_data")
+    y = x[: 5000 if ctx.quick else 20000]
+    res = _call(fn, y, ctx.dt, dimension=m, delay=delay, theiler=ctx.shared.get("theiler"),
+                max_references=1500 if ctx.quick else 5000, n_bootstrap=100 if ctx.quick else 300, seed=ctx.seed)
+    ctx.shared["lyapunov"] = res
+    lo, hi = res.confidence_interval
+    fig, (ax,) = new_figure(7.5, 2.6)
+    if not try_helper("lyapunov_data", "plot_divergence", res, ax):
+        ax.plot(res.times, res.divergence, lw=1, label="⟨ln divergence⟩")
+        sel = (res.times >= res.fit_start) & (res.times <= res.fit_end)
+        ax.plot(res.times[sel], res.intercept + res.exponent * res.times[sel], "r-", lw=2,
+                label=f"fit: slope {res.exponent:.3g}")
+        ax.axvspan(res.fit_start, res.fit_end, color="tab:red", alpha=0.1)
+        ax.set_xlabel(f"time ({ctx.unit})")
+        ax.set_ylabel("mean log distance")
+        ax.legend(fontsize=7)
+    numbers = {f"λ1 (1/{ctx.unit})": _num(res.exponent),
+               f"{int(round(res.confidence * 100))}% interval": f"[{lo:.3g}, {hi:.3g}]",
+               "fit R²": _num(getattr(res, "r2", float("nan"))), "reliable fit": bool(res.reliable)}
+    if res.exponent > 0:
+        numbers[f"Lyapunov time 1/λ1 ({ctx.unit})"] = _num(1.0 / res.exponent)
+    return {"numbers": numbers,
+            "settings": {"method": res.method, "embedding": f"m = {res.dimension}, delay = {res.delay} samples",
+                         "Theiler window (samples)": res.theiler, "horizon (samples)": res.max_horizon,
+                         f"fit region ({ctx.unit})": f"[{res.fit_start:.4g}, {res.fit_end:.4g}]",
+                         "reference points": res.n_references, "samples used": int(y.size)},
+            "text": res.diagnostic,
+            "figures": [render_png(fig, "Mean log distance of initially close neighbours against time, "
+                                        "with the fitted linear region")],
+            "result": res,
+            "reading": "Nearby states separate exponentially in a chaotic system, so the mean log distance "
+                       "rises along a straight line whose slope is the largest Lyapunov exponent, before "
+                       "levelling off at the size of the attractor."}
+
+
+def _correlation_dimension(ctx: Context) -> dict:
+    x = _series(ctx, 2, "the correlation dimension")
+    base = tsonis_min_length(1)
+    if x.size < base:
+        raise SkipItem(f"{x.size} samples cannot support a dimension estimate: even D = 1 needs N ≥ {base} by "
+                       "the rule N ≥ 10^(2 + 0.4 D) (Tsonis et al. 1993).")
+    m = _need(ctx, "dimension", "the correlation dimension")
+    delay = _need(ctx, "delay", "the correlation dimension")
+    fn = _capability("analysis.dimensions", "correlation_dimension")
+    y = x[: 4000 if ctx.quick else 10000]
+    theiler = ctx.shared.get("theiler", delay)
+    res = _call(fn, y, dimension=max(m, 2), delay=delay, theiler=theiler, seed=ctx.seed)
+    d2 = _value(res, "dimension", "value", "estimate")
+    need = tsonis_min_length(max(d2, 0.0))
+    eckmann = 2 * math.log10(y.size)
+    if y.size < need or d2 >= eckmann:
+        raise SkipItem(f"the estimate would be D2 ≈ {d2:.2g}, but {y.size} samples support a dimension only up to "
+                       f"{(math.log10(y.size) - 2) / 0.4:.2g} (N ≥ 10^(2 + 0.4 D), Tsonis et al. 1993; Eckmann & "
+                       f"Ruelle 1992 bound D < 2 log10 N = {eckmann:.2g}); no dimension is reported.")
+    ctx.shared["d2"] = d2
+    fig, (ax,) = new_figure(7.5, 2.6)
+    if not try_helper("dimensions", "plot_correlation_sum", res, ax):
+        r = getattr(res, "radii", getattr(res, "r", None))
+        c = getattr(res, "correlation_sum", getattr(res, "C", None))
+        if r is None or c is None:
+            raise SkipItem("the correlation-dimension result has no correlation-sum curve to plot.")
+        ax.loglog(r, c, "o-", ms=2, label="C(r)")
+        region = getattr(res, "scaling_region", None)
+        if region is not None:
+            ax.axvspan(region[0], region[1], color="tab:red", alpha=0.12, label=f"scaling region, D2 = {d2:.3g}")
+        ax.legend(fontsize=7)
+        ax.set_xlabel("radius r")
+        ax.set_ylabel("C(r)")
+    numbers = {"D2": _num(d2, 4)}
+    if hasattr(res, "uncertainty"):
+        numbers["± (uncertainty)"] = _num(res.uncertainty, 3)
+    if hasattr(res, "reliable"):
+        numbers["reliable scaling region"] = bool(res.reliable)
+    settings = {"embedding": f"m = {max(m, 2)}, delay = {delay} samples", "Theiler window (samples)": theiler,
+                "samples used": int(y.size), "length rule": f"N ≥ 10^(2 + 0.4 D2) = {need}"}
+    for name in ("scaling_region", "metric", "n_reference"):
+        if hasattr(res, name):
+            v = getattr(res, name)
+            settings[name.replace("_", " ")] = str(v if np.ndim(v) == 0 else np.round(np.asarray(v, float), 5).tolist())
+    return {"numbers": numbers, "settings": settings, "result": res,
+            "figures": [render_png(fig, "Correlation sum C(r) with its scaling region")],
+            "reading": "On a self-similar attractor the fraction of point pairs closer than r grows like r^D2; "
+                       "D2 is the slope of log C(r) against log r over the range where that slope is constant."}
+
+
+def _entropies(ctx: Context) -> dict:
+    x = _series(ctx, 100, "entropy estimation")
+    mod = "analysis.entropy"
+    numbers, settings, figs = {}, {}, []
+    found = False
+    delay = ctx.shared.get("delay", 1)
+    try:
+        pe_fn = _capability(mod, "permutation_entropy")
+        order = max([d for d in range(3, 7) if x.size >= 5 * math.factorial(d)], default=0)
+        if order == 0:
+            numbers["permutation entropy"] = f"not estimated: N = {x.size} < 5·3! = 30"
+        else:
+            pe = _call(pe_fn, x, order=order, delay=delay, normalize=True, normalized=True)
+            used = getattr(pe, "order", order)
+            numbers[f"permutation entropy (order {used}, normalised)"] = _num(
+                _value(pe, "entropy", "normalized_entropy", "value"))
+            settings["permutation entropy"] = f"order {used}, delay {delay} samples; rule N ≥ 5·order!"
+        found = True
+    except SkipItem as exc:
+        settings["permutation entropy"] = str(exc)
+    try:
+        se_fn = _capability(mod, "sample_entropy")
+        y = x[: 2000 if ctx.quick else 5000]
+        r = 0.2 * float(np.std(y))
+        se = _call(se_fn, y, m=2, dimension=2, r=r, tolerance=r, radius=r)
+        numbers["sample entropy (m = 2, r = 0.2 std)"] = _num(_value(se, "entropy", "value"))
+        settings["sample entropy"] = f"m = 2, r = 0.2·std = {r:.4g}, {y.size} samples (Richman & Moorman 2000)"
+        found = True
+    except SkipItem as exc:
+        settings["sample entropy"] = str(exc)
+    if not found:
+        raise SkipItem("needs attractor.analysis.entropy (permutation_entropy, sample_entropy), which is not "
+                       "available in this installation yet.")
+    return {"numbers": numbers, "settings": settings, "figures": figs,
+            "reading": "Entropies measure how fast the series produces new information: 0 for a periodic "
+                       "signal, largest (1 when normalised) for white noise, in between for chaos."}
+
+
+def _rqa(ctx: Context) -> dict:
+    m = int(ctx.shared.get("dimension", 1))
+    delay = int(ctx.shared.get("delay", 1))
+    x = _series(ctx, 100 + (m - 1) * delay, "recurrence quantification")
+    fn = _capability("analysis.recurrence", "rqa")
+    n_vec = 600 if ctx.quick else 1500
+    stride = max(1, delay // 4)
+    y = x[::stride]
+    d = max(1, int(round(delay / stride)))
+    y = y[-(n_vec + (m - 1) * d):]
+    theiler = max(1, int(ctx.shared.get("theiler", 1) // stride)) if "theiler" in ctx.shared else 1
+    res = fn(y, recurrence_rate=0.05, dimension=m, delay=d, theiler=theiler)
+    fig, (ax,) = new_figure(4.2, 4.0)
+    if not try_helper("recurrence", "plot_recurrence", res, ax):
+        R = res.recurrence.matrix
+        R = R.toarray() if hasattr(R, "toarray") else np.asarray(R)
+        ax.imshow(R, cmap="binary", origin="lower")
+    return {"numbers": {"recurrence rate RR": _num(res.recurrence_rate, 3), "determinism DET": _num(res.determinism),
+                        "mean diagonal line L": _num(res.mean_diagonal_length), "L_max": int(res.max_diagonal_length),
+                        "entropy of lines ENTR (nats)": _num(res.entropy), "laminarity LAM": _num(res.laminarity),
+                        "trapping time TT": _num(res.trapping_time)},
+            "settings": {"vectors": int(y.size - (m - 1) * d), "embedding": f"m = {m}, delay = {d} samples "
+                         f"(after taking every {stride}-th sample)", "radius": f"{res.recurrence.radius:.4g} (fixed "
+                         "recurrence rate 5%)", "Theiler window": theiler, "l_min": res.l_min},
+            "figures": [render_png(fig, "Recurrence plot of the last part of the series (black = recurrence)")],
+            "result": res,
+            "reading": "Long diagonal lines mean that close states stay close for a while (determinism); "
+                       "isolated points mean randomness; shorter lines for chaos than for periodic motion."}
+
+
+# ====================================================================== models
+def _sindy(ctx: Context) -> dict:
+    d = ctx.data
+    if d.n_channels < 2:
+        raise SkipItem("SINDy needs several observed state variables; these data have one channel (delay "
+                       "coordinates of one variable seldom have sparse polynomial equations).")
+    if d.n_channels > 6:
+        raise SkipItem(f"SINDy is tried for at most 6 state variables; these data have {d.n_channels}.")
+    if d.n_times < 200:
+        raise SkipItem(f"SINDy needs at least 200 samples; the data have {d.n_times}.")
+    SINDy = _capability("learn", "SINDy")
+    n = min(d.n_times, 5000 if ctx.quick else 20000)
+    model = SINDy(state_names=list(d.columns)).fit(d.x[:n], t=d.t[:n])
+    eqs = model.equations()
+    ctx.shared["sindy_terms"] = int(model.complexity())
+    xdot_score = None
+    try:
+        from ..learn.derivatives import differentiate  # noqa: F401
+    except ImportError:
+        pass
+    numbers = {"terms (nonzero coefficients)": int(model.complexity())}
+    if xdot_score is not None:
+        numbers["R²"] = xdot_score
+    return {"numbers": numbers, "settings": {"library": "polynomials up to degree 2", "optimizer": "STLSQ (AICc)",
+                                             "samples used": n},
+            "text": "Identified equations: " + "; ".join(eqs), "result": model,
+            "reading": "SINDy looks for the fewest polynomial terms that reproduce the time derivatives; a short "
+                       "set of terms that recurs under resampling points to the governing equations."}
+
+
+def _forecast(ctx: Context) -> dict:
+    x = _series(ctx, 300, "the forecast comparison")
+    vpt_fn = _capability("forecast.metrics", "valid_prediction_time")
+    NGRC = _capability(("learn", "learn.reservoir"), "NGRC")
+    d = ctx.data
+    X = d.x if d.n_channels <= 3 else d.x[:, :1]
+    n = min(X.shape[0], 4000 if ctx.quick else 20000)
+    X = X[:n]
+    n_train = int(0.75 * n)
+    delay = int(ctx.shared.get("delay", 1))
+    lam = ctx.shared.get("lyapunov")
+    lam = float(lam.exponent) if lam is not None and lam.exponent > 0 else None
+    horizon = min(n - n_train - 1, max(20, int(round(5.0 / (lam * ctx.dt)))) if lam else 200)
+    models = {}
+    if X.shape[1] == 1:
+        m = int(ctx.shared.get("dimension", 3))
+        models[f"NGRC ({max(2, m)} delays)"] = NGRC(delays=max(2, m), stride=1, degree=2, ridge=1e-4)
+    else:
+        models["NGRC (2 delays)"] = NGRC(delays=2, stride=1, degree=2, ridge=1e-6)
+    notes = []
+    if ctx.quick:
+        notes.append("The echo-state network is left out in quick mode (its first fit in a process compiles "
+                     "kernels and dominates the run time).")
+    else:
+        try:
+            ESN = _capability(("learn", "learn.reservoir"), "ESN")
+            models["ESN (500 nodes)"] = _call(ESN, n_reservoir=500, seed=ctx.seed)
+        except SkipItem as exc:
+            notes.append(str(exc))
+    scale = X[:n_train].std(axis=0)
+    n_starts = 3 if ctx.quick else 5
+    starts = np.linspace(n_train, n - horizon - 1, n_starts).astype(int)
+    rows, curves, skipped = {}, {}, {}
+    for label, model in models.items():
+        try:
+            model.fit(X[:n_train], dt=ctx.dt)
+            hist = model.required_history
+            hist = int(hist() if callable(hist) else hist)
+            vpts, errs = [], []
+            for s in starts:
+                pred = model.forecast(X[s - hist + 1: s + 1], horizon)
+                v = vpt_fn(X[s + 1: s + 1 + horizon], pred, ctx.dt, lam, scale=scale)
+                vpts.append(v.time)
+                errs.append(v.error)
+            rows[label] = float(np.mean(vpts))
+            curves[label] = np.mean(errs, axis=0)
+        except Exception as exc:  # one failing model does not sink the comparison
+            skipped[label] = f"{type(exc).__name__}: {exc}"
+    # persistence baseline
+    vp = [vpt_fn(X[s + 1: s + 1 + horizon], np.repeat(X[s: s + 1], horizon, axis=0), ctx.dt, lam, scale=scale)
+          for s in starts]
+    rows["persistence (last value)"] = float(np.mean([v.time for v in vp]))
+    curves["persistence (last value)"] = np.mean([v.error for v in vp], axis=0)
+    fig, (ax,) = new_figure(7.5, 2.6)
+    tt = ctx.dt * np.arange(1, horizon + 1)
+    for label, c in curves.items():
+        ax.plot(tt, c, lw=1, label=label)
+    ax.axhline(0.4, color="0.4", ls=":", lw=0.8)
+    ax.set_ylim(0, 1.5)
+    ax.set_xlabel(f"lead time ({ctx.unit})")
+    ax.set_ylabel("normalised error")
+    ax.legend(fontsize=7)
+    ctx.shared["forecast"] = dict(rows)
+    numbers = {f"valid prediction time, {k} ({ctx.unit})": _num(v) for k, v in rows.items()}
+    if lam:
+        numbers.update({f"… in Lyapunov times, {k}": _num(v * lam, 3) for k, v in rows.items()})
+    text = " ".join(notes + [f"{k} failed: {v}." for k, v in skipped.items()])
+    return {"numbers": numbers, "settings": {"training samples": n_train, "forecast starts": len(starts),
+                                             "horizon (samples)": horizon, "error threshold": 0.4,
+                                             "channels": ", ".join(d.columns[: X.shape[1]])},
+            "text": text, "figures": [render_png(fig, "Mean normalised forecast error against lead time")],
+            "reading": "The valid prediction time is how long a forecast stays within 40 % of the signal's "
+                       "spread (Vlachas et al. 2020); for chaos it is bounded by a few Lyapunov times."}
+
+
+# ====================================================================== registry
+SECTION_BUILDERS: list[tuple[str, str, str, list[tuple[str, str, Callable[[Context], dict]]]]] = [
+    ("overview", "Data overview", "What the data are and what was done to them before analysis.",
+     [("series", "Time series", _overview_series),
+      ("stationarity", "Stationarity check", _overview_stationarity)]),
+    ("reconstruction", "State-space reconstruction",
+     "A state space is rebuilt from the analysed channel with delay coordinates (Takens 1981).",
+     [("delay", "Delay", _recon_delay),
+      ("dimension", "Embedding dimension", _recon_dimension),
+      ("attractor", "Reconstructed attractor", _recon_plot)]),
+    ("nonlinearity", "Nonlinearity test",
+     "Is there structure beyond what a linear stochastic process can produce?",
+     [("surrogates", "Surrogate-data test", _nonlinearity)]),
+    ("invariants", "Invariants",
+     "Quantities that characterise the dynamics independently of the coordinates.",
+     [("lyapunov", "Largest Lyapunov exponent", _lyapunov),
+      ("correlation_dimension", "Correlation dimension", _correlation_dimension),
+      ("entropy", "Entropies", _entropies),
+      ("rqa", "Recurrence quantification", _rqa)]),
+    ("models", "Models", "Learned models of the data: equations and forecasts.",
+     [("sindy", "Sparse equations (SINDy)", _sindy),
+      ("forecast", "Forecast comparison", _forecast)]),
+]
