@@ -37,8 +37,8 @@ from . import analysis as _analysis
 _LAZY_MODULES = {"learn", "forecast", "metrics", "report", "datasets", "bench", "plotting", "integrate"}
 _LAZY_NAMES = {
     "SINDy": "attractor.learn", "DMD": "attractor.learn", "HankelDMD": "attractor.learn",
-    "EDMD": "attractor.learn", "ESN": "attractor.learn.reservoir", "NGRC": "attractor.learn.reservoir",
-    "KernelFlows": "attractor.learn.kernel_flows", "analyze": "attractor.report", "Analysis": "attractor.report",
+    "EDMD": "attractor.learn", "ESN": "attractor.learn", "NGRC": "attractor.learn",
+    "KernelFlows": "attractor.learn", "analyze": "attractor.report", "Analysis": "attractor.report",
 }
 
 

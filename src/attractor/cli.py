@@ -157,6 +157,10 @@ def _simulate_with_progress(s, n, dt, x0, transient, method, rtol, atol):
     from .core.system import Trajectory
 
     kw = dict(method=method, rtol=rtol, atol=atol) if s.kind == "flow" else {}
+    if s.metadata.get("delay"):
+        # a delay system's state is its whole history segment: restarting a chunk from the
+        # last sample would discard it, so delay systems run in one piece (own defaults)
+        return s.trajectory(n, dt=dt, x0=x0, transient=transient)
     chunk = min(n, 5000)
     start = time.perf_counter()
     first = s.trajectory(chunk, dt=dt, x0=x0, transient=transient, **kw)

@@ -85,7 +85,8 @@ def _brute_c(x, radii, w, metric):
 @pytest.mark.parametrize("kind", ["gauss", "quantised", "integer"])
 def test_correlation_sum_equals_brute_force(metric, theiler, kind):
     """Exact mode agrees with a dense pairwise count, ties and repeated points included."""
-    rng = np.random.default_rng(hash((metric, theiler, kind)) % 2**32)
+    rng = np.random.default_rng(100 * ["gauss", "quantised", "integer"].index(kind)
+                                + 10 * theiler + (metric == "euclidean"))
     n = 400
     if kind == "gauss":
         x = rng.normal(size=(n, 3))
@@ -117,6 +118,17 @@ def test_correlation_sum_estimated_mode_is_close_to_exact():
     np.testing.assert_allclose(est, (2 * r - r * r) ** 2, rtol=0.04)
     np.testing.assert_array_equal(est, correlation_sum(x, r, max_points=2000, seed=1))
     assert not np.array_equal(est, correlation_sum(x, r, max_points=2000, seed=2))
+    # time-correlated data with a Theiler window: the window is removed exactly from every
+    # reference/target subset
+    rng = np.random.default_rng(6)
+    ar = np.zeros((12_000, 2))
+    for t in range(1, ar.shape[0]):
+        ar[t] = 0.95 * ar[t - 1] + rng.normal(size=2)
+    r2 = np.geomspace(0.3, 10.0, 6)
+    exact_w = correlation_sum(ar, r2, theiler=25, max_points=None)
+    est_w = correlation_sum(ar, r2, theiler=25, max_points=2000, seed=4)
+    np.testing.assert_allclose(est_w, exact_w, rtol=0.05)
+    assert np.all(exact_w < correlation_sum(ar, r2, theiler=0, max_points=None))
 
 
 def test_correlation_sum_follows_radii_order_and_theiler_reduces_pairs(lorenz):
@@ -189,8 +201,11 @@ def test_no_scaling_region_warns():
     and ~3, so no region of consistent slope exists."""
     d = np.random.default_rng(4).integers(0, 2, size=(3000, 8)) * 99
     x = (d * 100.0 ** -np.arange(1, 9)).sum(axis=1)
-    with pytest.warns(ReliabilityWarning, match="no scaling region"):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         res = correlation_dimension(x, dimension=1, theiler=0)
+    messages = [str(w.message) for w in caught if issubclass(w.category, ReliabilityWarning)]
+    assert any("no scaling region" in m for m in messages), messages
     assert not res.reliable
 
 

@@ -5,23 +5,26 @@ A small k-d tree (array based) and two dual-tree traversals over it:
 * :func:`pair_count_histogram` — for a sorted set of radii, how many point pairs
   first fall within each radius. Node pairs whose whole distance range
   ``[d_min, d_max]`` lies between two consecutive radii are counted in bulk, so the
-  cost grows with the number of radii and the intrinsic dimension, not with the
-  number of pairs (this is what makes a 10^6-point correlation sum cheap).
+  cost is set by the node pairs straddling a radius (points near the spheres of radius
+  r_k around each point), far fewer than the pairs themselves.
 * :func:`pair_log_sum` — the sum of ``log(d / r_max)`` over all pairs closer than
   ``r_max`` outside a Theiler window (Takens' maximum-likelihood estimator).
 
 Distances: Chebyshev (maximum norm) for ``metric == 0``, Euclidean for
 ``metric == 1`` (the square root is taken, so ``d <= r`` is decided on the distance
-itself, as a brute-force computation would). Every distance is computed with the same floating-point operations in the same order,
-so bulk decisions made from bounding boxes (``d_min <= d <= d_max`` holds exactly
-because rounding is monotone) agree with what a brute-force pass would give, and a
-pair removed by the Theiler correction is removed from exactly the bin it was
-counted in.
+itself, as a brute-force computation would). Every distance is computed with the same
+floating-point operations in the same order, so bulk decisions made from bounding boxes
+(``d_min <= d <= d_max`` holds exactly because rounding is monotone) agree with what a
+brute-force pass would give, and a pair removed by the Theiler correction is removed
+from exactly the bin it was counted in.
+
+Both traversals split the root pair into a few hundred independent node pairs and run
+them in parallel threads (``numba.prange``); results do not depend on the thread count.
 """
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 CHEBYSHEV = 0
 EUCLIDEAN = 1
@@ -246,56 +249,111 @@ def _first_ge(rv, value, lo, hi):
 
 
 @njit(cache=True)
-def pair_count_histogram(ta, tb, rv, metric, symmetric):
-    """Histogram of ordered pairs (p in tree a, q in tree b) by the first radius covering them.
+def _split(ta, tb, a, b, symmetric, out_a, out_b, pos):
+    """Write the child node pairs of (a, b) at out[pos:]; return how many (0: both leaves).
 
-    ``ta``/``tb`` are the tuples returned by :func:`build_tree`; ``rv`` the radii,
-    strictly increasing. ``hist[k]`` counts pairs with
-    ``rv[k-1] < d <= rv[k]`` (``hist[len(rv)]``: beyond the largest radius). With
-    ``symmetric`` (``ta is tb``) every unordered pair of distinct points is counted twice
-    and each point once with itself (distance 0), i.e. the result equals the
-    asymmetric count over all ordered pairs, at half the cost.
+    The rule every traversal shares: a same-node pair (symmetric mode) becomes
+    (l, l), (l, r), (r, r) — (r, l) is covered by counting (l, r) twice; otherwise the node
+    with the larger box is split (a leaf never is).
     """
+    la = ta[4]
+    lb = tb[4]
+    a_leaf = la[a] < 0
+    b_leaf = lb[b] < 0
+    if symmetric and a == b:
+        if a_leaf:
+            return 0
+        l = la[a]
+        r = ta[5][a]
+        out_a[pos] = l
+        out_b[pos] = l
+        out_a[pos + 1] = l
+        out_b[pos + 1] = r
+        out_a[pos + 2] = r
+        out_b[pos + 2] = r
+        return 3
+    if a_leaf and b_leaf:
+        return 0
+    if b_leaf or (not a_leaf and _extent(ta[6], ta[7], a) >= _extent(tb[6], tb[7], b)):
+        out_a[pos] = la[a]
+        out_b[pos] = b
+        out_a[pos + 1] = ta[5][a]
+        out_b[pos + 1] = b
+    else:
+        out_a[pos] = a
+        out_b[pos] = lb[b]
+        out_a[pos + 1] = a
+        out_b[pos + 1] = tb[5][b]
+    return 2
+
+
+@njit(cache=True)
+def _tasks(ta, tb, symmetric, min_tasks):
+    """Independent node pairs covering all pairs of points, for parallel traversal: the root
+    pair split breadth-first until there are at least ``min_tasks`` (or only leaves)."""
+    cur_a = np.zeros(1, np.int64)
+    cur_b = np.zeros(1, np.int64)
+    while cur_a.shape[0] < min_tasks:
+        nxt_a = np.empty(3 * cur_a.shape[0], np.int64)
+        nxt_b = np.empty(3 * cur_a.shape[0], np.int64)
+        m = 0
+        grew = False
+        for t in range(cur_a.shape[0]):
+            k = _split(ta, tb, cur_a[t], cur_b[t], symmetric, nxt_a, nxt_b, m)
+            if k == 0:
+                nxt_a[m] = cur_a[t]
+                nxt_b[m] = cur_b[t]
+                m += 1
+            else:
+                m += k
+                grew = True
+        cur_a = nxt_a[:m].copy()
+        cur_b = nxt_b[:m].copy()
+        if not grew:
+            break
+    return cur_a, cur_b
+
+
+_MIN_TASKS = 256
+
+
+@njit(cache=True)
+def _count_from(ta, tb, rv, metric, symmetric, a0, b0, hist):
+    """Add to ``hist`` the pairs under node pair (a0, b0) (see pair_count_histogram)."""
     Xa = ta[1]
     sa = ta[2]
     ea = ta[3]
     la = ta[4]
-    ra = ta[5]
     loa = ta[6]
     hia = ta[7]
     Xb = tb[1]
     sb = tb[2]
     eb = tb[3]
     lb = tb[4]
-    rb = tb[5]
     lob = tb[6]
     hib = tb[7]
     nr = rv.shape[0]
-    hist = np.zeros(nr + 1, np.int64)
     cap = _STACK
     stack_a = np.empty(cap, np.int64)
     stack_b = np.empty(cap, np.int64)
-    sp = 0
-    stack_a[0] = 0
-    stack_b[0] = 0
+    stack_a[0] = a0
+    stack_b[0] = b0
     sp = 1
     while sp > 0:
         sp -= 1
         a = stack_a[sp]
         b = stack_b[sp]
         same = symmetric and a == b
+        mult = 2 if (symmetric and not same) else 1
         dmin, dmax = _box_range(loa, hia, a, lob, hib, b, metric)
         k_lo = _first_ge(rv, dmin, 0, nr)
         k_hi = _first_ge(rv, dmax, k_lo, nr)
         na = ea[a] - sa[a]
         nb = eb[b] - sb[b]
-        mult = 1 if (same or not symmetric) else 2
-        if k_lo == k_hi:
-            hist[k_hi] += na * nb * (1 if not symmetric or same else 2)
+        if k_lo == k_hi:  # every pair of (a, b) falls in one bin
+            hist[k_hi] += na * nb * mult
             continue
-        a_leaf = la[a] < 0
-        b_leaf = lb[b] < 0
-        if a_leaf and b_leaf:
+        if la[a] < 0 and lb[b] < 0:
             if same:
                 for p in range(sa[a], ea[a]):
                     hist[0] += 1  # the point with itself
@@ -303,7 +361,7 @@ def pair_count_histogram(ta, tb, rv, metric, symmetric):
                         dv = _pt_dist(Xa, p, Xb, q, metric)
                         hist[_first_ge(rv, dv, k_lo, k_hi)] += 2
             else:
-                # point-versus-box first: whole leaf b in bulk where its range is resolved
+                # point-versus-box first: the whole leaf b in bulk where that resolves it
                 for p in range(sa[a], ea[a]):
                     pmin, pmax = _point_box_range(Xa, p, lob, hib, b, metric)
                     j_lo = _first_ge(rv, pmin, k_lo, k_hi)
@@ -323,30 +381,27 @@ def pair_count_histogram(ta, tb, rv, metric, symmetric):
             nb_[:sp] = stack_b[:sp]
             stack_a = na_
             stack_b = nb_
-        if same:
-            # children (l, l), (l, r), (r, r); (r, l) is covered by doubling (l, r)
-            l = la[a]
-            r = ra[a]
-            stack_a[sp] = l
-            stack_b[sp] = l
-            stack_a[sp + 1] = l
-            stack_b[sp + 1] = r
-            stack_a[sp + 2] = r
-            stack_b[sp + 2] = r
-            sp += 3
-        elif b_leaf or (not a_leaf and _extent(loa, hia, a) >= _extent(lob, hib, b)):
-            stack_a[sp] = la[a]
-            stack_b[sp] = b
-            stack_a[sp + 1] = ra[a]
-            stack_b[sp + 1] = b
-            sp += 2
-        else:
-            stack_a[sp] = a
-            stack_b[sp] = lb[b]
-            stack_a[sp + 1] = a
-            stack_b[sp + 1] = rb[b]
-            sp += 2
-    return hist
+        sp += _split(ta, tb, a, b, symmetric, stack_a, stack_b, sp)
+
+
+@njit(cache=True, parallel=True)
+def pair_count_histogram(ta, tb, rv, metric, symmetric):
+    """Histogram of ordered pairs (p in tree a, q in tree b) by the first radius covering them.
+
+    ``ta``/``tb`` are the tuples returned by :func:`build_tree`; ``rv`` the radii,
+    strictly increasing. ``hist[k]`` counts pairs with ``rv[k-1] < d <= rv[k]``
+    (``hist[len(rv)]``: beyond the largest radius). With ``symmetric`` (``ta is tb``) every
+    unordered pair of distinct points is counted twice and each point once with itself
+    (distance 0), i.e. the result equals the asymmetric count over all ordered pairs, at
+    half the cost. Independent node pairs are traversed in parallel threads.
+    """
+    nr = rv.shape[0]
+    task_a, task_b = _tasks(ta, tb, symmetric, _MIN_TASKS)
+    n_tasks = task_a.shape[0]
+    parts = np.zeros((n_tasks, nr + 1), np.int64)
+    for t in prange(n_tasks):
+        _count_from(ta, tb, rv, metric, symmetric, task_a[t], task_b[t], parts[t])
+    return parts.sum(axis=0)
 
 
 @njit(cache=True)
@@ -373,27 +428,19 @@ def theiler_histogram(X, ref_idx, w, rv, metric, rank, n_keep):
 
 
 @njit(cache=True)
-def pair_log_sum(ta, tb, rmax_v, metric, symmetric, w):
-    """Sum of ``log(d / r_max)`` over ordered pairs with ``0 < d < r_max`` and ``|i - j| > w``.
-
-    Returns (log_sum, n_pairs, n_zero) where n_zero counts pairs at distance exactly 0
-    (excluded from the sum, since their logarithm is -inf). With ``symmetric`` each
-    unordered pair is counted twice, like the asymmetric count over ordered pairs.
-    """
+def _log_sum_from(ta, tb, rmax_v, metric, symmetric, w, a0, b0):
     pa = ta[0]
     Xa = ta[1]
     sa = ta[2]
     ea = ta[3]
     la = ta[4]
-    ra = ta[5]
     loa = ta[6]
     hia = ta[7]
     pb = tb[0]
     Xb = tb[1]
-    sb = tb[2]
     eb = tb[3]
+    sb = tb[2]
     lb = tb[4]
-    rb = tb[5]
     lob = tb[6]
     hib = tb[7]
     log_r = np.log(rmax_v)
@@ -403,8 +450,8 @@ def pair_log_sum(ta, tb, rmax_v, metric, symmetric, w):
     cap = _STACK
     stack_a = np.empty(cap, np.int64)
     stack_b = np.empty(cap, np.int64)
-    stack_a[0] = 0
-    stack_b[0] = 0
+    stack_a[0] = a0
+    stack_b[0] = b0
     sp = 1
     while sp > 0:
         sp -= 1
@@ -414,10 +461,8 @@ def pair_log_sum(ta, tb, rmax_v, metric, symmetric, w):
         dmin, dmax = _box_range(loa, hia, a, lob, hib, b, metric)
         if dmin >= rmax_v:
             continue
-        a_leaf = la[a] < 0
-        b_leaf = lb[b] < 0
-        if a_leaf and b_leaf:
-            mult = 1 if not symmetric else 2
+        if la[a] < 0 and lb[b] < 0:
+            mult = 2 if symmetric else 1
             for p in range(sa[a], ea[a]):
                 q0 = p + 1 if same else sb[b]
                 for q in range(q0, eb[b]):
@@ -440,28 +485,28 @@ def pair_log_sum(ta, tb, rmax_v, metric, symmetric, w):
             nb_[:sp] = stack_b[:sp]
             stack_a = na_
             stack_b = nb_
-        na = ea[a] - sa[a]
-        nb = eb[b] - sb[b]
-        if same:
-            l = la[a]
-            r = ra[a]
-            stack_a[sp] = l
-            stack_b[sp] = l
-            stack_a[sp + 1] = l
-            stack_b[sp + 1] = r
-            stack_a[sp + 2] = r
-            stack_b[sp + 2] = r
-            sp += 3
-        elif b_leaf or (not a_leaf and na >= nb):
-            stack_a[sp] = la[a]
-            stack_b[sp] = b
-            stack_a[sp + 1] = ra[a]
-            stack_b[sp + 1] = b
-            sp += 2
-        else:
-            stack_a[sp] = a
-            stack_b[sp] = lb[b]
-            stack_a[sp + 1] = a
-            stack_b[sp + 1] = rb[b]
-            sp += 2
+        sp += _split(ta, tb, a, b, symmetric, stack_a, stack_b, sp)
     return total, npairs, nzero
+
+
+@njit(cache=True, parallel=True)
+def pair_log_sum(ta, tb, rmax_v, metric, symmetric, w):
+    """Sum of ``log(d / r_max)`` over ordered pairs with ``0 < d < r_max`` and ``|i - j| > w``.
+
+    Returns (log_sum, n_pairs, n_zero) where n_zero counts pairs at distance exactly 0
+    (excluded from the sum, since their logarithm is -inf). With ``symmetric`` each
+    unordered pair is counted twice, like the asymmetric count over ordered pairs. Time
+    indices come from the trees' ``perm`` arrays.
+    """
+    task_a, task_b = _tasks(ta, tb, symmetric, _MIN_TASKS)
+    n_tasks = task_a.shape[0]
+    sums = np.zeros(n_tasks)
+    npairs = np.zeros(n_tasks, np.int64)
+    nzero = np.zeros(n_tasks, np.int64)
+    for t in prange(n_tasks):
+        s_, n_, z_ = _log_sum_from(ta, tb, rmax_v, metric, symmetric, w, task_a[t], task_b[t])
+        sums[t] = s_
+        npairs[t] = n_
+        nzero[t] = z_
+    return sums.sum(), npairs.sum(), nzero.sum()
+

@@ -153,6 +153,7 @@ class _PairCounts:
     zero_total: int           # ... out of this many eligible pairs
     n_points: int
     n_reference: int
+    exact: bool
 
 
 def _pair_counts(pts: np.ndarray, radii: np.ndarray, theiler: int, metric: str,
@@ -219,7 +220,8 @@ def _pair_counts(pts: np.ndarray, radii: np.ndarray, theiler: int, metric: str,
             f"no pair of points lies outside the Theiler window theiler={theiler}; give more "
             "data or a smaller window.")
     return _PairCounts(counts=cum[1:], totals=totals[1:], targets=targets[1:], n_zero=int(cum[0]),
-                       zero_total=int(totals[0]), n_points=n, n_reference=int(n_ref))
+                       zero_total=int(totals[0]), n_points=n, n_reference=int(n_ref),
+                       exact=bool(n_ref == n))
 
 
 def _check_radii(radii: Any, name: str = "radii") -> np.ndarray:
@@ -259,7 +261,8 @@ def correlation_sum(
     random subset of ``max_points`` reference points, and for each radius ``T_r`` is a
     random subset of the points — one of the nested subsets of N, N/2, N/4, ... points
     (never fewer than 5000) — the smallest in which a reference point has on average at
-    least 500 neighbours within r, judged from a pilot count with 1000 references. Small radii therefore use every point, and large radii (where pairs are
+    least 500 neighbours within r, judged from a pilot count with 1000 references. Small
+    radii therefore use every point, and large radii (where pairs are
     plentiful and exact counting is most expensive) use fewer. Each C(r) is an unbiased
     estimate; with the default ``max_points`` its relative error is dominated by the
     choice of reference points (about 1/sqrt(max_points) times the relative spread of the
@@ -438,6 +441,10 @@ class CorrelationDimensionResult:
     embedding_dimension, delay, theiler, metric, n_points, n_reference
         Settings actually used (``embedding_dimension`` is the number of coordinates of the
         points; ``delay`` is None when ``x`` was used as is).
+    exact : bool
+        True if every pair was counted; False if C(r) was estimated from subsets of
+        reference and target points (more than ``max_points`` points; see
+        :func:`correlation_sum`).
     zero_distance_fraction : float
         Fraction of eligible pairs at distance exactly 0 (repeated points).
     """
@@ -461,6 +468,7 @@ class CorrelationDimensionResult:
     metric: str
     n_points: int
     n_reference: int
+    exact: bool
     zero_distance_fraction: float
 
     def __float__(self) -> float:
@@ -483,11 +491,11 @@ def _default_radii(pts: np.ndarray, theiler: int, metric: str, n_radii: int, see
     rng = _rng(seed)
     m = min(n, 1000)
     ref = rng.choice(n, size=m, replace=False)
-    k = min(n, 2 * theiler + 2)
+    k = min(n, 2 * theiler + 2, 4096)
     tree = cKDTree(pts)
     d, j = tree.query(pts[ref], k=k, p=p)
-    d = np.atleast_2d(d)
-    j = np.atleast_2d(j)
+    d = np.reshape(d, (m, -1))
+    j = np.reshape(j, (m, -1))
     outside = np.abs(j - ref[:, None]) > theiler
     d = np.where(outside, d, np.inf)
     nn = d.min(axis=1)
@@ -605,7 +613,7 @@ def correlation_dimension(
         radii=r, correlation_sum=c, local_slopes=slopes, pair_counts=pc.counts, usable=usable,
         reliable=fit.found, embedding_dimension=int(pts.shape[1]), delay=emb_delay,
         theiler=theiler, metric=metric, n_points=pc.n_points, n_reference=pc.n_reference,
-        zero_distance_fraction=float(zero_frac))
+        exact=pc.exact, zero_distance_fraction=float(zero_frac))
 
 
 # --------------------------------------------------------------------------------------
@@ -666,7 +674,10 @@ def takens_estimator(
     Assuming ``C(r) = a r^D`` for ``r < r_max``, the distances ``r_ij`` of pairs closer than
     ``r_max`` have the density ``D r^(D-1) / r_max^D``, whose maximum-likelihood estimate is
 
-    .. math:: \\hat D_2 = -\\Big[\\frac{1}{M}\\sum_{r_{ij} < r_{max}} \\ln (r_{ij}/r_{max})\\Big]^{-1}
+    .. math::
+
+        \\hat D_2 = -\\Big[\\frac{1}{M}\\sum_{r_{ij} < r_{max}}
+                   \\ln (r_{ij}/r_{max})\\Big]^{-1}
 
     over the M eligible pairs (Theiler window excluded; pairs at distance 0 left out with a
     ``ReliabilityWarning``). Distances are computed exactly (no binning) with a dual-tree

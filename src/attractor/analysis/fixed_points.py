@@ -505,8 +505,3 @@ def periodic_orbits(system: DynamicalSystem, period: int, bounds, n_starts: int 
                     dedupe_tol=dedupe_tol, n_converged=n_conv)
     return PeriodicOrbitsResult(tuple(out), p, system.name, settings)
 
-
-# ``attractor.analysis`` star-imports this module and then reads ``<module>.__all__`` through
-# the package attribute ``fixed_points``, which the star import has rebound to the function
-# above. Giving the function the same ``__all__`` keeps that package import working.
-fixed_points.__all__ = __all__  # type: ignore[attr-defined]

@@ -1,4 +1,5 @@
-"""Learn dynamical systems from data: derivatives, feature libraries, SINDy, Koopman/DMD.
+"""Learn dynamical systems from data: derivatives, feature libraries, SINDy, Koopman/DMD,
+reservoir computing (ESN, NGRC) and kernel flows.
 
 Every fitted model can be turned into a :class:`~attractor.DynamicalSystem`
 (``SINDy.to_system()`` gives a compiled :class:`~attractor.SymbolicSystem`;
@@ -10,6 +11,9 @@ from .optimizers import *  # noqa: F401,F403
 from .sindy import *  # noqa: F401,F403
 from .dmd import *  # noqa: F401,F403
 from .scores import *  # noqa: F401,F403
+from .reservoir import ESN, NGRC  # noqa: F401
+from .kernel_flows import KernelFlows, KernelFlowsResult  # noqa: F401
 from . import derivatives as _d, libraries as _l, optimizers as _o, sindy as _s, dmd as _m, scores as _sc
 
-__all__ = [*_d.__all__, *_l.__all__, *_o.__all__, *_s.__all__, *_m.__all__, *_sc.__all__]
+__all__ = [*_d.__all__, *_l.__all__, *_o.__all__, *_s.__all__, *_m.__all__, *_sc.__all__,
+           "ESN", "NGRC", "KernelFlows", "KernelFlowsResult"]

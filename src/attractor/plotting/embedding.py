@@ -13,16 +13,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..analysis.embedding import DelayEstimate, EmbeddingDimensionEstimate
 
+from ._common import figure_and_axes as _figure_and_axes
+
 __all__ = ["plot_delay_selection", "plot_dimension_selection"]
-
-
-def _figure_and_axes(ax, figsize=(6.0, 4.0)):
-    if ax is not None:
-        return ax.figure, ax
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=figsize, layout="constrained")
-    return fig, fig.add_subplot()
 
 
 def plot_delay_selection(result: "DelayEstimate", ax: "Axes | None" = None) -> "Figure":

@@ -13,16 +13,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..analysis.lyapunov_data import LyapunovSpectrumFromDataResult, MaxLyapunovFromDataResult
 
+from ._common import figure_and_axes as _figure_and_axes
+
 __all__ = ["plot_divergence", "plot_spectrum_convergence"]
-
-
-def _figure_and_axes(ax, figsize=(6.0, 4.0)):
-    if ax is not None:
-        return ax.figure, ax
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=figsize, layout="constrained")
-    return fig, fig.add_subplot()
 
 
 def plot_divergence(result: "MaxLyapunovFromDataResult", ax: "Axes | None" = None) -> "Figure":
