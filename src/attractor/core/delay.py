@@ -26,9 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
-import sys
-import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -44,8 +41,6 @@ from .validation import as_state
 __all__ = ["DelaySpec", "DelaySystem", "DelayStateError", "delay_compiled_module", "DELAY_DRIVERS"]
 
 _CODEGEN_VERSION = "1"
-_LOCK = threading.Lock()
-_MODULES: dict[str, ModuleType] = {}
 DELAYED_SUFFIX = "_tau"
 
 #: (entry-point name, template name in attractor.integrate._delay_kernels)
@@ -231,29 +226,9 @@ def _generate_source(spec: DelaySpec) -> str:
 
 def delay_compiled_module(spec: DelaySpec) -> ModuleType:
     """Import (generating on first use) the compiled module of a delay system."""
-    from .symbolic import cache_dir
+    from .symbolic import load_generated_module
 
-    key = spec.cache_key
-    mod = _MODULES.get(key)
-    if mod is not None:
-        return mod
-    with _LOCK:
-        mod = _MODULES.get(key)
-        if mod is not None:
-            return mod
-        path = cache_dir() / f"dde_{key}.py"
-        if not path.exists():
-            source = _generate_source(spec)
-            tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_text(source)
-            os.replace(tmp, path)
-        modname = f"attractor_compiled_dde_{key}"
-        ispec = importlib.util.spec_from_file_location(modname, path)
-        mod = importlib.util.module_from_spec(ispec)
-        sys.modules[modname] = mod
-        ispec.loader.exec_module(mod)
-        _MODULES[key] = mod
-        return mod
+    return load_generated_module(spec.cache_key, "dde", lambda: _generate_source(spec))
 
 
 class DelaySystem(DynamicalSystem):

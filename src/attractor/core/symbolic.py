@@ -267,14 +267,14 @@ def _generate_source(spec: SymbolicSpec) -> str:
     return "\n".join(src) + "\n"
 
 
-def compiled_module(spec: SymbolicSpec) -> ModuleType:
-    """Import (generating on first use) the compiled module of ``spec``.
+def load_generated_module(key: str, prefix: str, generate) -> ModuleType:
+    """Import the cached generated module ``<prefix>_<key>.py``, writing it first if absent.
 
-    The module exposes ``f``, ``jac``, ``tangent`` and one wrapper per applicable
-    driver. Numba compiles each wrapper lazily on its first call and caches the
-    machine code beside the module, so later processes load it from disk.
+    ``generate()`` returns the module source; it runs only on a cache miss. Writes are
+    atomic (temporary file + rename) so concurrent processes never import a partial file.
+    One loader serves every kind of generated system (ODE/map here, delay systems in
+    :mod:`attractor.core.delay`).
     """
-    key = spec.cache_key
     mod = _MODULES.get(key)
     if mod is not None:
         return mod
@@ -282,16 +282,26 @@ def compiled_module(spec: SymbolicSpec) -> ModuleType:
         mod = _MODULES.get(key)
         if mod is not None:
             return mod
-        path = cache_dir() / f"sys_{key}.py"
+        path = cache_dir() / f"{prefix}_{key}.py"
         if not path.exists():
-            source = _generate_source(spec)
+            source = generate()
             tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
             tmp.write_text(source)
             os.replace(tmp, path)
-        modname = f"attractor_compiled_{key}"
+        modname = f"attractor_compiled_{prefix}_{key}"
         ispec = importlib.util.spec_from_file_location(modname, path)
         mod = importlib.util.module_from_spec(ispec)
         sys.modules[modname] = mod
         ispec.loader.exec_module(mod)
         _MODULES[key] = mod
         return mod
+
+
+def compiled_module(spec: SymbolicSpec) -> ModuleType:
+    """Import (generating on first use) the compiled module of ``spec``.
+
+    The module exposes ``f``, ``jac``, ``tangent`` and one wrapper per applicable
+    driver. Numba compiles each wrapper lazily on its first call and caches the
+    machine code beside the module, so later processes load it from disk.
+    """
+    return load_generated_module(spec.cache_key, "sys", lambda: _generate_source(spec))
