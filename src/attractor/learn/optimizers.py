@@ -18,10 +18,24 @@ drop the smallest coefficient, repeat) adds one support per size. Of all these, 
     AICc = n log(RSS_eff / n) + 2k + 2k(k + 1) / (n - k - 1)
 
 (Hurvich & Tsai 1989; Mangan et al. 2017 for SINDy) is chosen, ties to the sparsest.
-``RSS_eff = max(RSS, (rtol_floor · ||y||)²)``: residuals below a relative RMS of
-``rtol_floor`` (default 1e-5, the accuracy of derivatives estimated from data) are
-treated as exact fits, otherwise on noise-free data the criterion would chase the
-finite-difference truncation error with spurious tiny terms.
+
+AICc assumes the residual is noise. On noise-free data the residual of the true model is
+instead the (smooth, deterministic) error ``e`` of the estimated derivative, e.g. the
+truncation error of finite differences, which spurious small terms can partly fit: every
+such term lowers RSS a little and AICc would keep it. Residual reductions below the size
+of the target's own error are not significant, so RSS is floored at that size:
+
+    RSS_eff = max(RSS, (rtol_floor · ||y||)², error_factor² · ||e||²),
+
+i.e. all supports fitting the targets to within their estimated error tie on the
+likelihood term and the penalty picks the sparsest of them. ``e`` is passed to
+:meth:`fit` as ``Y_error`` (:class:`~attractor.learn.SINDy` estimates it for finite
+differences by Richardson extrapolation: ``e ≈ (D_2h x − D_h x) / (2^p − 1)`` for a
+difference formula ``D`` of order ``p``; Richardson 1911). It captures only the leading
+error term, hence the safety factor ``error_factor`` (default 3). ``rtol_floor`` (default
+1e-5, relative RMS) is a fixed floor for when no error estimate is given. On noisy data
+the noise in ``e`` is damped by ``1/(2^p − 1)``, so the floor stays below the noise level
+and the criterion behaves as the plain AICc.
 
 References
 ----------
@@ -31,6 +45,8 @@ Champion, Zheng, Aravkin, Brunton & Kutz (2020). IEEE Access 8, 169259 (SR3 for 
 Fasel, Kutz, Brunton & Brunton (2022). Proc. R. Soc. A 478, 20210904 (E-SINDy).
 Mangan, Kutz, Brunton & Proctor (2017). Proc. R. Soc. A 473, 20170009 (AIC for SINDy).
 Boninsegna, Nüske & Clementi (2018). J. Chem. Phys. 148, 241723 (stepwise sparse regression).
+Hurvich & Tsai (1989). Biometrika 76, 297 (AICc).
+Richardson (1911). Phil. Trans. R. Soc. A 210, 307 (extrapolation / error estimation).
 """
 from __future__ import annotations
 
@@ -91,21 +107,33 @@ class _Base:
 
     threshold: float | None = None
     rtol_floor: float = 1e-5
+    error_factor: float = 3.0
 
     def _solve_one(self, A, y, thr, warm=None) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def fit(self, Theta: np.ndarray, Y: np.ndarray, n_effective: float | None = None) -> "_Base":
+    def fit(self, Theta: np.ndarray, Y: np.ndarray, n_effective: float | None = None,
+            Y_error: np.ndarray | None = None) -> "_Base":
         """Fit coefficients for ``Y ≈ Θ ξ``; Θ (n_samples, n_features), Y (n_samples, n_targets).
 
         ``n_effective`` is the number of statistically independent rows used by AICc (default:
         the number of rows; the weak form passes fewer because overlapping test functions give
-        correlated rows).
+        correlated rows). ``Y_error`` (same shape as ``Y``, optional) is an estimate of the error
+        of the targets themselves (e.g. of finite-difference derivatives); with automatic
+        selection, residuals below ``error_factor · ||Y_error||`` count as exact fits (module
+        docstring).
         """
         Theta = np.asarray(Theta, float)
         Y = np.asarray(Y, float)
         if Y.ndim == 1:
             Y = Y[:, None]
+        err_ss = np.zeros(Y.shape[1])
+        if Y_error is not None:
+            E = np.asarray(Y_error, float)
+            E = E[:, None] if E.ndim == 1 else E
+            if E.shape != Y.shape:
+                raise ValidationError(f"Y_error has shape {E.shape} but Y has shape {Y.shape}.")
+            err_ss = np.sum(np.where(np.isfinite(E), E, 0.0) ** 2, axis=0)
         n, m = Theta.shape
         coef = np.zeros((Y.shape[1], m))
         thresholds = np.zeros(Y.shape[1])
@@ -135,9 +163,9 @@ class _Base:
                 qy = Qn.T @ yn
                 rp = yn - Qn @ qy
                 offset = float(rp @ rp)
-                c, thr, path = self._select(Rn, qy, n_ic, offset, float(yn @ yn), n)
+                c, thr, path = self._select(Rn, qy, n_ic, offset, float(yn @ yn), n, err_ss[j] / ys ** 2)
             else:
-                c, thr, path = self._select(Theta / scale, yn, n_ic, 0.0, float(yn @ yn), n)
+                c, thr, path = self._select(Theta / scale, yn, n_ic, 0.0, float(yn @ yn), n, err_ss[j] / ys ** 2)
             coef[j] = c * ys / scale
             thresholds[j] = thr
             paths.append(path)
@@ -146,7 +174,7 @@ class _Base:
         self.path_ = paths
         return self
 
-    def _select(self, A, y, n, offset, yy, n_rows):
+    def _select(self, A, y, n, offset, yy, n_rows, err_ss=0.0):
         c_ls = _lstsq(A, y)
         mags = np.sort(np.abs(c_ls[c_ls != 0]))
         cands = set()
@@ -155,7 +183,7 @@ class _Base:
             cands.update(mids.tolist())
             cands.update(np.geomspace(max(mags[0], 1e-12) * 0.5, mags[-1] * 1.01, 30).tolist())
         cands.add(0.0)
-        floor = (self.rtol_floor ** 2) * yy
+        floor = max((self.rtol_floor ** 2) * yy, (getattr(self, "error_factor", 3.0) ** 2) * float(err_ss))
         seen: dict[bytes, dict] = {}
 
         def supports():
@@ -203,14 +231,18 @@ class STLSQ(_Base):
     max_iter : int
     rtol_floor : float
         Relative residual level treated as an exact fit in the AICc selection.
+    error_factor : float
+        Residuals below ``error_factor`` times the targets' estimated error (``Y_error`` of
+        :meth:`fit`) are treated as exact fits in the AICc selection (module docstring).
     """
 
     def __init__(self, threshold: float | None = None, alpha: float = 0.0, max_iter: int = 20,
-                 rtol_floor: float = 1e-5):
+                 rtol_floor: float = 1e-5, error_factor: float = 3.0):
         self.threshold = None if threshold is None else check_positive_float(threshold, "threshold", allow_zero=True)
         self.alpha = check_positive_float(alpha, "alpha", allow_zero=True)
         self.max_iter = check_positive_int(max_iter, "max_iter")
         self.rtol_floor = check_positive_float(rtol_floor, "rtol_floor", allow_zero=True)
+        self.error_factor = check_positive_float(error_factor, "error_factor", allow_zero=True)
 
     def __repr__(self) -> str:
         return f"STLSQ(threshold={self.threshold}, alpha={self.alpha})"
@@ -238,10 +270,12 @@ class SR3(_Base):
     max_iter : int
     tol : float
         Stop when ``||w_new − w|| <= tol · max(1, ||w||)``.
+    rtol_floor, error_factor : float
+        As in :class:`STLSQ`.
     """
 
     def __init__(self, threshold: float | None = None, nu: float = 1.0, regularizer: str = "l0",
-                 max_iter: int = 1000, tol: float = 1e-10, rtol_floor: float = 1e-5):
+                 max_iter: int = 1000, tol: float = 1e-10, rtol_floor: float = 1e-5, error_factor: float = 3.0):
         self.threshold = None if threshold is None else check_positive_float(threshold, "threshold", allow_zero=True)
         self.nu = check_positive_float(nu, "nu")
         if str(regularizer).lower() not in ("l0", "l1"):
@@ -250,6 +284,7 @@ class SR3(_Base):
         self.max_iter = check_positive_int(max_iter, "max_iter")
         self.tol = check_positive_float(tol, "tol")
         self.rtol_floor = check_positive_float(rtol_floor, "rtol_floor", allow_zero=True)
+        self.error_factor = check_positive_float(error_factor, "error_factor", allow_zero=True)
 
     def __repr__(self) -> str:
         return f"SR3(threshold={self.threshold}, nu={self.nu}, regularizer={self.regularizer!r})"
@@ -325,11 +360,17 @@ class EnsembleOptimizer:
     def threshold(self):
         return self.base.threshold
 
-    def fit(self, Theta: np.ndarray, Y: np.ndarray, n_effective: float | None = None) -> "EnsembleOptimizer":
+    def fit(self, Theta: np.ndarray, Y: np.ndarray, n_effective: float | None = None,
+            Y_error: np.ndarray | None = None) -> "EnsembleOptimizer":
         Theta = np.asarray(Theta, float)
         Y = np.asarray(Y, float)
         if Y.ndim == 1:
             Y = Y[:, None]
+        if Y_error is not None:
+            Y_error = np.asarray(Y_error, float)
+            Y_error = Y_error[:, None] if Y_error.ndim == 1 else Y_error
+            if Y_error.shape != Y.shape:
+                raise ValidationError(f"Y_error has shape {Y_error.shape} but Y has shape {Y.shape}.")
         n, m = Theta.shape
         if self.library_bagging and self.n_drop >= m:
             raise ValidationError(f"n_drop={self.n_drop} would drop every one of the {m} library features.")
@@ -341,7 +382,8 @@ class EnsembleOptimizer:
             cols = np.arange(m)
             if self.library_bagging:
                 cols = np.sort(rng.choice(m, m - self.n_drop, replace=False))
-            self.base.fit(Theta[np.ix_(rows, cols)], Y[rows], n_effective)
+            self.base.fit(Theta[np.ix_(rows, cols)], Y[rows], n_effective,
+                          None if Y_error is None else Y_error[rows])
             coefs[b][:, cols] = self.base.coef_
         self.coef_list_ = coefs
         self.inclusion_probabilities_ = np.mean(coefs != 0, axis=0)

@@ -88,6 +88,24 @@ def _corner_halfwidth(x: np.ndarray, dt: float) -> int:
     return int(np.clip(round(h / dt), 8, max(8, n // 8)))
 
 
+def _derivative_error(x: np.ndarray, t: np.ndarray, order: int) -> np.ndarray | None:
+    """Richardson estimate of the error of the finite-difference derivative of order ``order``.
+
+    The same formula with step ``2h`` (applied to the even and the odd samples separately)
+    has ``2^p`` times the leading truncation error of step ``h``, so
+    ``e_h ≈ (D_2h x − D_h x) / (2^p − 1)`` (Richardson 1911). Returns None when the data
+    are too short to form ``D_2h``.
+    """
+    min_len = 3 if order == 2 else 5
+    if x.shape[0] < 2 * min_len:
+        return None
+    d_h = differentiate(x, t, method="finite_difference", order=order)
+    d_2h = np.empty_like(d_h)
+    for o in (0, 1):
+        d_2h[o::2] = differentiate(x[o::2], t[o::2], method="finite_difference", order=order)
+    return (d_2h - d_h) / (2 ** order - 1)
+
+
 def weak_form_system(X: np.ndarray, t: np.ndarray, Theta: np.ndarray, n_test: int, half_width: int, p: int = 4):
     """Weak-form regression matrices for one trajectory.
 
@@ -131,6 +149,10 @@ class SINDy:
     differentiation : str
         Derivative method for the strong form (see :func:`attractor.learn.differentiate`);
         default ``"finite_difference"`` with ``order=4`` on uniform data (order 2 otherwise).
+        For finite differences the derivative's own truncation error is estimated by
+        Richardson extrapolation (compare steps ``h`` and ``2h``) and passed to the optimizer,
+        whose AICc selection treats residuals below it as exact fits, so the sparsity is
+        right on clean data at coarse sampling too (:mod:`attractor.learn.optimizers`).
     differentiation_options : dict, optional
     weak : bool
         Use the weak (integral) formulation instead of derivatives (robust to noise).
@@ -224,7 +246,7 @@ class SINDy:
         n_feat = len(feature_names)
         optimizer = self.optimizer if self.optimizer is not None else STLSQ()
 
-        thetas, targets = [], []
+        thetas, targets, errors = [], [], []
         n_eff = 0.0
         for i, (x, tt) in enumerate(zip(runs, times)):
             z = x if u_runs is None else np.hstack([x, u_runs[i]])
@@ -255,15 +277,27 @@ class SINDy:
                     opts["order"] = 4 if (uniform and x.shape[0] >= 5) else 2
                 thetas.append(library.transform(z))
                 targets.append(differentiate(x, tt, method=method, **opts))
+                if method in ("finite_difference", "fd") and set(opts) == {"order"} and opts["order"] in (2, 4):
+                    errors.append(_derivative_error(x, tt, int(opts["order"])))
+                else:
+                    errors.append(None)
         Theta = np.vstack(thetas)
         Y = np.vstack(targets)
+        # estimated error of the derivatives (finite differences only): residuals below it are
+        # not significant in the AICc sparsity selection (see attractor.learn.optimizers)
+        Y_error = None
+        if errors and any(e is not None for e in errors):
+            Y_error = np.vstack([np.zeros_like(y) if e is None else e for e, y in zip(errors, targets)])
         n_rows = Theta.shape[0]
         if n_rows < n_feat + 2:
             raise InsufficientDataError(
                 f"the library has {n_feat} features, so at least {n_feat + 2} regression rows (samples"
                 f"{' or test functions' if self.weak else ''}) are needed; got {n_rows}. Use more data or a "
                 "smaller library.")
-        optimizer.fit(Theta, Y, n_eff if self.weak else None)
+        if Y_error is None:
+            optimizer.fit(Theta, Y, n_eff if self.weak else None)
+        else:
+            optimizer.fit(Theta, Y, None, Y_error=Y_error)
         coef = np.asarray(optimizer.coef_, float)
         if not np.any(coef):
             thr = getattr(optimizer, "threshold", None)
