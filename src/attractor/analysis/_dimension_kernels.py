@@ -510,3 +510,203 @@ def pair_log_sum(ta, tb, rmax_v, metric, symmetric, w):
         nzero[t] = z_
     return sums.sum(), npairs.sum(), nzero.sum()
 
+
+
+# ------------------------------------------------------------------ brute force
+_BRUTE_CHUNKS = 16
+_SHIFT = 45
+
+@njit(cache=True)
+def _bin_table(rv):
+    """Lookup from the top 18 bits of a float64 (sign, exponent, 7 mantissa bits: value
+    ranges 2**-7 wide in relative terms) to bins of ``rv`` (``rv[0] == 0``, then increasing
+    positive radii): ``first[t]``, the bin of the smallest value with key ``kmin + t``, and
+    ``exact[t]``, whether a radius falls inside that key's range (values with such a key
+    are binned by comparing with the radii). Positive float64 bit patterns order like the
+    values, so this is exact."""
+    nr = rv.shape[0]
+    tmp = np.empty(1)
+    ti = tmp.view(np.int64)
+    tmp[0] = rv[1]
+    kmin = ti[0] >> _SHIFT
+    tmp[0] = rv[nr - 1]
+    kmax = ti[0] >> _SHIFT
+    size = kmax - kmin + 1
+    first = np.empty(size, np.int64)
+    exact = np.zeros(size, np.bool_)
+    k = 1
+    for t in range(size):
+        ti[0] = (kmin + t) << _SHIFT
+        lo = tmp[0]
+        ti[0] = ((kmin + t + 1) << _SHIFT) - 1
+        hi = tmp[0]
+        while k < nr and rv[k] < lo:
+            k += 1
+        first[t] = k
+        exact[t] = k < nr and rv[k] < hi
+    return first, exact, kmin, kmax
+
+@njit(cache=True)
+def _row(a, i, j0, n, metric, buf, clamp, lo_val, hi_val, zero_val):
+    """buf[j0:n] = distances from point i to points j0..n-1; ``a`` holds the coordinates
+    as rows, padded with zero rows to a multiple of 4 (a zero row changes neither the
+    maximum nor the sum of squares). Same operations in the same order as _pt_dist.
+    With ``clamp``, positive distances are then clipped to [lo_val, hi_val] and zeros
+    replaced by ``zero_val`` (see pair_count_brute)."""
+    ng = a.shape[0] // 4
+    for g in range(ng):
+        a0 = a[4 * g]
+        a1 = a[4 * g + 1]
+        a2 = a[4 * g + 2]
+        a3 = a[4 * g + 3]
+        x0 = a0[i]
+        x1 = a1[i]
+        x2 = a2[i]
+        x3 = a3[i]
+        if metric == 0:
+            if g == 0:
+                for j in range(j0, n):
+                    v0 = abs(x0 - a0[j])
+                    v1 = abs(x1 - a1[j])
+                    v2 = abs(x2 - a2[j])
+                    v3 = abs(x3 - a3[j])
+                    u = v0 if v0 > v1 else v1
+                    t = v2 if v2 > v3 else v3
+                    buf[j] = u if u > t else t
+            else:
+                for j in range(j0, n):
+                    v0 = abs(x0 - a0[j])
+                    v1 = abs(x1 - a1[j])
+                    v2 = abs(x2 - a2[j])
+                    v3 = abs(x3 - a3[j])
+                    u = v0 if v0 > v1 else v1
+                    t = v2 if v2 > v3 else v3
+                    u = u if u > t else t
+                    b = buf[j]
+                    buf[j] = u if u > b else b
+        else:
+            if g == 0:
+                for j in range(j0, n):
+                    v0 = x0 - a0[j]
+                    v1 = x1 - a1[j]
+                    v2 = x2 - a2[j]
+                    v3 = x3 - a3[j]
+                    buf[j] = v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3
+            else:
+                for j in range(j0, n):
+                    v0 = x0 - a0[j]
+                    v1 = x1 - a1[j]
+                    v2 = x2 - a2[j]
+                    v3 = x3 - a3[j]
+                    buf[j] = buf[j] + v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3
+    if clamp:
+        if metric != 0:
+            for j in range(j0, n):
+                v = np.sqrt(buf[j])
+                c = v if v > lo_val else lo_val
+                c = c if c < hi_val else hi_val
+                buf[j] = c if v > 0.0 else zero_val
+        else:
+            for j in range(j0, n):
+                v = buf[j]
+                c = v if v > lo_val else lo_val
+                c = c if c < hi_val else hi_val
+                buf[j] = c if v > 0.0 else zero_val
+    elif metric != 0:
+        for j in range(j0, n):
+            buf[j] = np.sqrt(buf[j])
+
+@njit(cache=True, parallel=True)
+def pair_count_brute(X, w, rv, metric):
+    """Histogram (bins as in :func:`pair_count_histogram`) of the ordered pairs (i, j) of
+    rows of ``X`` with ``|i - j| > w``, by brute force: every distance is computed
+    (vectorised, a row at a time) and binned through a lookup table on its bit pattern.
+    Equal, bin for bin, to ``pair_count_histogram(t, t, rv, metric, True)`` minus
+    ``theiler_histogram(X, arange(n), w, ...)``; faster than the tree for up to a few
+    10^4 points when the radii reach the diameter (nearly every node pair straddles a
+    radius). Rows are dealt to threads in pairs (i, n-1-i) to balance the work."""
+    n, dim = X.shape
+    nr = rv.shape[0]
+    rows = (dim + 3) // 4 * 4
+    XT = np.zeros((rows, n))
+    XT[:dim] = X.T
+    first, exact, kmin, kmax = _bin_table(rv)
+    size = first.shape[0]
+    nt = (n + 1) // 2
+    nchunk = _BRUTE_CHUNKS
+    parts = np.zeros((nchunk, nr + 1), np.int64)
+    # buckets: 0 zeros (bin 0), 1 below rv[1]'s key (bin 1), 2.. keys kmin..kmax, then
+    # above (bin nr); distances are clamped into these keys by _row
+    nb = size + 3
+    binof = np.empty(nb, np.int64)
+    flag = np.zeros(nb, np.bool_)
+    binof[0] = 0
+    binof[1] = 1
+    binof[2:size + 2] = first
+    binof[size + 2] = nr
+    flag[2:size + 2] = exact
+    tmp = np.empty(1)
+    ti = tmp.view(np.int64)
+    ti[0] = (kmin - 2) << _SHIFT
+    zero_val = tmp[0]
+    ti[0] = ((kmin - 1) << _SHIFT)
+    lo_val = tmp[0]
+    ti[0] = ((kmax + 1) << _SHIFT)
+    hi_val = tmp[0]
+    base = kmin - 2
+    fines = np.zeros((nchunk, nb), np.int64)
+    for c in prange(nchunk):
+        buf = np.empty(n)
+        ib = buf.view(np.int64)
+        h = parts[c]
+        fine = fines[c]
+        for t in range(c, nt, nchunk):
+            for ii in range(2):
+                i = t if ii == 0 else n - 1 - t
+                if ii == 1 and i == t:
+                    break
+                j0 = i + w + 1
+                if j0 >= n:
+                    continue
+                _row(XT, i, j0, n, metric, buf, True, lo_val, hi_val, zero_val)
+                for j in range(j0, n):
+                    key = (ib[j] >> _SHIFT) - base
+                    if flag[key]:
+                        kk = binof[key]
+                        d = buf[j]
+                        while kk < nr and rv[kk] < d:
+                            kk += 1
+                        h[kk] += 1
+                    else:
+                        fine[key] += 1
+        for t in range(nb):
+            h[binof[t]] += fine[t]
+    return parts.sum(axis=0) * 2
+
+
+@njit(cache=True, parallel=True)
+def nearest_outside_window(X, ref_idx, w, metric):
+    """Distance from each point ``ref_idx[t]`` to its nearest point outside the Theiler
+    window (``|i - j| > w``; ``inf`` where there is none), by brute force (vectorised rows,
+    see :func:`pair_count_brute`)."""
+    n, dim = X.shape
+    rows = (dim + 3) // 4 * 4
+    XT = np.zeros((rows, n))
+    XT[:dim] = X.T
+    m = ref_idx.shape[0]
+    out = np.full(m, np.inf)
+    nchunk = _BRUTE_CHUNKS
+    for c in prange(nchunk):
+        buf = np.empty(n)
+        for t in range(c, m, nchunk):
+            i = ref_idx[t]
+            _row(XT, i, 0, n, metric, buf, False, 0.0, 0.0, 0.0)
+            best = np.inf
+            for j in range(0, n):
+                if j >= i - w and j <= i + w:
+                    continue
+                v = buf[j]
+                if v < best:
+                    best = v
+            out[t] = best
+    return out

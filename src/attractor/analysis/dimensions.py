@@ -77,6 +77,7 @@ Metric = Literal["chebyshev", "euclidean"]
 
 _LEAFSIZE = 16
 _DEFAULT_MAX_POINTS = 20_000
+_BRUTE_MAX_POINTS = 30_000  # exact counts by brute force up to here (see _brute_ok)
 _PILOT_REFERENCES = 1000
 _NEIGHBOURS_PER_REFERENCE = 500
 _MIN_TARGETS = 5000
@@ -156,6 +157,17 @@ class _PairCounts:
     exact: bool
 
 
+def _brute_ok(n: int, rv: np.ndarray) -> bool:
+    """Whether the exact count should use the brute-force kernel: up to _BRUTE_MAX_POINTS
+    points (O(N^2) work, but several times faster than the tree there when the radii
+    reach the diameter) and radii spanning a moderate range (its lookup table has one
+    entry per 2**-7 relative step between the smallest and largest radius)."""
+    if n > _BRUTE_MAX_POINTS or rv.size < 2:
+        return False
+    keys = np.ascontiguousarray(rv[1:], dtype=np.float64).view(np.int64) >> 45
+    return bool(keys[0] >= 4 and keys[-1] - keys[0] < 1 << 14)
+
+
 def _pair_counts(pts: np.ndarray, radii: np.ndarray, theiler: int, metric: str,
                  max_points: int | None, seed) -> _PairCounts:
     """Ordered pair counts for sorted, distinct, positive ``radii`` (see correlation_sum)."""
@@ -168,7 +180,17 @@ def _pair_counts(pts: np.ndarray, radii: np.ndarray, theiler: int, metric: str,
     rv = np.concatenate(([0.0], radii))          # bin 0: pairs at distance exactly 0
     if max_points is not None:
         max_points = check_positive_int(max_points, "max_points", minimum=2)
-    if max_points is None or n <= max_points:
+    if (max_points is None or n <= max_points) and _brute_ok(n, rv):
+        # every pair outside the Theiler window, counted directly (same counts as the tree)
+        hist = _k.pair_count_brute(np.ascontiguousarray(pts, dtype=np.float64), theiler, rv,
+                                   code)
+        cum = np.cumsum(hist)[:-1]
+        i = np.arange(n, dtype=np.int64)
+        excluded = int(np.sum(np.minimum(n - 1, i + theiler) - np.maximum(0, i - theiler) + 1))
+        totals = np.full(rv.size, n * n - excluded, dtype=np.int64)
+        targets = np.full(rv.size, n, dtype=np.int64)
+        n_ref = n
+    elif max_points is None or n <= max_points:
         tree = _k.build_tree(pts, _LEAFSIZE)
         hist = _k.pair_count_histogram(tree, tree, rv, code, True)
         everyone = np.arange(n, dtype=np.int64)
@@ -375,17 +397,19 @@ def _scaling_fit(u: np.ndarray, v: np.ndarray, valid: np.ndarray, *, tolerance: 
     fallback = None   # (relative deviation, start, stop) over windows of length `short`
     for run in runs:
         m = run.size
+        run_slopes = slopes[run].tolist()  # plain floats: same median/deviation, less overhead
         for i in range(m):
             for j in range(i + short, m + 1):
-                s = slopes[run[i:j]]
-                med = float(np.median(s))
-                dev = float(np.max(np.abs(s - med)))
+                sw = sorted(run_slopes[i:j])
+                h = len(sw) // 2
+                med = sw[h] if len(sw) % 2 else (sw[h - 1] + sw[h]) / 2.0
+                dev = max(sw[-1] - med, med - sw[0])
                 rel = dev / abs(med) if med > 0 else np.inf
                 if j - i == short and (fallback is None or rel < fallback[0]):
                     fallback = (rel, run[i], run[j - 1] + 1)
                 if j - i < min_points or med <= min_slope or rel > tolerance:
                     continue
-                key = (float(u[run[j - 1]] - u[run[i]]), -float(np.std(s)))
+                key = (float(u[run[j - 1]] - u[run[i]]), -float(np.std(slopes[run[i:j]])))
                 if best is None or key > best[0]:
                     best = (key, run[i], run[j - 1] + 1)
     if best is not None:
@@ -491,14 +515,20 @@ def _default_radii(pts: np.ndarray, theiler: int, metric: str, n_radii: int, see
     rng = _rng(seed)
     m = min(n, 1000)
     ref = rng.choice(n, size=m, replace=False)
-    k = min(n, 2 * theiler + 2, 4096)
-    tree = cKDTree(pts)
-    d, j = tree.query(pts[ref], k=k, p=p)
-    d = np.reshape(d, (m, -1))
-    j = np.reshape(j, (m, -1))
-    outside = np.abs(j - ref[:, None]) > theiler
-    d = np.where(outside, d, np.inf)
-    nn = d.min(axis=1)
+    if n <= _BRUTE_MAX_POINTS:
+        # exact nearest neighbour outside the window, by brute force (fast at this size)
+        nn = _k.nearest_outside_window(np.ascontiguousarray(pts, dtype=np.float64),
+                                       np.ascontiguousarray(ref, dtype=np.int64),
+                                       int(theiler), _metric_code(metric))
+    else:
+        k = min(n, 2 * theiler + 2, 4096)
+        tree = cKDTree(pts)
+        d, j = tree.query(pts[ref], k=k, p=p)
+        d = np.reshape(d, (m, -1))
+        j = np.reshape(j, (m, -1))
+        outside = np.abs(j - ref[:, None]) > theiler
+        d = np.where(outside, d, np.inf)
+        nn = d.min(axis=1)
     nn = nn[np.isfinite(nn) & (nn > 0)]
     r_lo = float(np.median(nn)) if nn.size else r_hi * 1e-3
     r_lo = min(max(r_lo, r_hi * 1e-6), r_hi / 10.0)

@@ -377,6 +377,9 @@ def estimate_delay(
 # --------------------------------------------------------------------------------------
 # Neighbour search with a Theiler window (shared with lyapunov_data)
 # --------------------------------------------------------------------------------------
+_PARALLEL_QUERY_MIN = 100_000  # rows x k below which a k-d tree query runs in one thread
+
+
 def _neighbours(
     tree: cKDTree,
     points: np.ndarray,
@@ -415,7 +418,9 @@ def _neighbours(
         kq = min(n_tree, k + 8 + (min(theiler, 8)))
         while rows.size:
             q = points[ref_idx[rows]]
-            d, j = tree.query(q, k=kq, p=p, distance_upper_bound=bound, workers=-1)
+            # threads only pay off for big queries (start-up dominates small ones)
+            workers = -1 if rows.size * kq >= _PARALLEL_QUERY_MIN else 1
+            d, j = tree.query(q, k=kq, p=p, distance_upper_bound=bound, workers=workers)
             d = np.asarray(d).reshape(rows.size, kq)
             j = np.asarray(j).reshape(rows.size, kq)
             present = j < n_tree
