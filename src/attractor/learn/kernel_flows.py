@@ -42,7 +42,7 @@ import scipy.linalg
 
 from ..core.errors import ConvergenceWarning, ValidationError
 from ..core.validation import check_positive_float, check_positive_int
-from .reservoir import NGRC, _LearnedMap
+from .reservoir import NGRC, _DelayIncrementMap
 
 __all__ = ["KernelFlows", "KernelFlowsResult", "KERNELS"]
 
@@ -77,7 +77,7 @@ def _sqdist(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     return np.maximum(d, 0.0)
 
 
-class KernelFlows(_LearnedMap):
+class KernelFlows(_DelayIncrementMap):
     """Kernel ridge regression on delay coordinates, kernel learned by Kernel Flows.
 
     Parameters
@@ -363,29 +363,13 @@ class KernelFlows(_LearnedMap):
         new = z[:d] + self._regress(z[self._lin_idx(d)])[0]
         return np.concatenate([new, z[:-d]]) if self.window > 1 else new
 
-    def jacobian(self, x, t: float = 0.0) -> np.ndarray:
-        z = self._check_state(x)
+    def _increment_jacobian(self, z: np.ndarray) -> np.ndarray:
         d = self.n_features_in_
-        n = z.size
         li = self._lin_idx(d)
         G = self._kernel_grad_z(z[li], self.landmarks_, self.theta_)   # (m, n_lin)
-        J = np.zeros((n, n))
-        J[:d, li] = self.coef_.T @ G
-        J[np.arange(d), np.arange(d)] += 1.0
-        if self.window > 1:
-            J[np.arange(d, n), np.arange(0, n - d)] = 1.0
-        return J
-
-    def forecast(self, history, horizon: int) -> np.ndarray:
-        """Condition on the last ``window`` samples of ``history``; return the next ``horizon`` samples."""
-        horizon = self._check_horizon(horizon)
-        z = self.encode(history)
-        d = self.n_features_in_
-        li = self._lin_idx(d)
-        out = np.empty((horizon, d))
-        with np.errstate(over="ignore", invalid="ignore"):
-            out = self._run(z, horizon, out)
-        return out * self.scale_ + self.mean_
+        dF = np.zeros((d, z.size))
+        dF[:, li] = self.coef_.T @ G
+        return dF
 
     def _run(self, z, horizon, out):
         d = self.n_features_in_

@@ -391,7 +391,41 @@ class ESN(_LearnedMap):
 
 
 # ====================================================================== NGRC
-class NGRC(_LearnedMap):
+# ====================================================================== delay-coordinate maps
+class _DelayIncrementMap(_LearnedMap):
+    """A learned map on ``window`` stacked delay coordinates that predicts the increment.
+
+    State ``z = (x_t, x_{t-s}, ...)`` (standardised); ``x_{t+1} = x_t + F(z)`` and the older
+    coordinates shift down. Subclasses give ``_increment_jacobian(z)`` (∂F/∂z, shape (d, n))
+    and ``_run(z, horizon, out)`` (closed-loop iteration); the Jacobian of the whole map and
+    the forecast follow from that structure (shared by NGRC and KernelFlows).
+    """
+
+    def _increment_jacobian(self, z: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def jacobian(self, x, t: float = 0.0) -> np.ndarray:
+        z = self._check_state(x)
+        d = self.n_features_in_
+        n = z.size
+        J = np.zeros((n, n))
+        J[:d, :] = self._increment_jacobian(z)
+        J[np.arange(d), np.arange(d)] += 1.0
+        if self.window > 1:
+            J[np.arange(d, n), np.arange(0, n - d)] = 1.0
+        return J
+
+    def forecast(self, history, horizon: int) -> np.ndarray:
+        """Condition on the last ``window`` samples of ``history``; return the next ``horizon`` samples."""
+        horizon = self._check_horizon(horizon)
+        z = self.encode(history)
+        out = np.empty((horizon, self.n_features_in_))
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = self._run(z, horizon, out)
+        return out * self.scale_ + self.mean_
+
+
+class NGRC(_DelayIncrementMap):
     """Next-generation reservoir computer (nonlinear vector autoregression), Gauthier et al. 2021.
 
     Feature vector at time ``i`` (their eq. 4–6): the linear part
@@ -529,26 +563,8 @@ class NGRC(_LearnedMap):
         dO[:, self._lin_idx] = dO_dlin
         return dO
 
-    def jacobian(self, x, t: float = 0.0) -> np.ndarray:
-        z = self._check_state(x)
-        d = self.n_features_in_
-        n = z.size
-        J = np.zeros((n, n))
-        J[:d, :] = self.W_out_ @ self._feature_jacobian(z)
-        J[np.arange(d), np.arange(d)] += 1.0
-        if self.window > 1:
-            J[np.arange(d, n), np.arange(0, n - d)] = 1.0
-        return J
-
-    def forecast(self, history, horizon: int) -> np.ndarray:
-        """Condition on the last ``window`` samples of ``history``; return the next ``horizon`` samples."""
-        horizon = self._check_horizon(horizon)
-        z = self.encode(history)
-        d = self.n_features_in_
-        out = np.empty((horizon, d))
-        with np.errstate(over="ignore", invalid="ignore"):
-            out = self._run(z, horizon, out)
-        return out * self.scale_ + self.mean_
+    def _increment_jacobian(self, z: np.ndarray) -> np.ndarray:
+        return self.W_out_ @ self._feature_jacobian(z)
 
     def _run(self, z, horizon, out):
         d = self.n_features_in_
