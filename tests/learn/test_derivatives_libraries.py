@@ -25,6 +25,24 @@ def test_finite_difference_orders(sine):
     assert e4 <= 1.01 * h ** 4 / 30 * 243
 
 
+def test_finite_difference_orders_6_and_8(sine):
+    # Leading truncation errors of the centred 7- and 9-point formulas: h⁶/140 |f⁽⁷⁾| and
+    # h⁸/630 |f⁽⁹⁾| (Fornberg 1988); f = sin 3t. Every formula of order p (the off-centre ones
+    # at the ends included) differentiates polynomials of degree p exactly.
+    t, x, dx = sine
+    h = t[1] - t[0]
+    e6 = np.max(np.abs(finite_difference(x, t, 6) - dx)[3:-3])
+    e8 = np.max(np.abs(finite_difference(x, t, 8) - dx)[4:-4])
+    assert 0.5 * h ** 6 / 140 * 3 ** 7 < e6 <= 1.01 * h ** 6 / 140 * 3 ** 7
+    assert e8 <= 1.01 * h ** 8 / 630 * 3 ** 9
+    tt = np.linspace(-1, 1, 30)
+    for p in (6, 8):
+        d = finite_difference(tt ** p - 2 * tt ** 3, tt, p)
+        assert np.max(np.abs(d - (p * tt ** (p - 1) - 6 * tt ** 2))) < 1e-8
+    with pytest.raises(ValidationError, match="2, 4, 6 or 8"):
+        finite_difference(x, t, 5)
+
+
 def test_finite_difference_nonuniform_exact_for_quadratics():
     # The 3-point Fornberg weights differentiate polynomials of degree <= 2 exactly.
     t = np.sort(np.random.default_rng(0).uniform(0, 1, 300))

@@ -10,6 +10,12 @@ Methods
     non-uniform ``t`` (Fornberg weights; one-sided second-order at the ends).
     ``order=4``: five-point formula ``(x[i-2] - 8x[i-1] + 8x[i+1] - x[i+2]) / (12 dt)``
     (uniform ``t``; one-sided fourth-order formulas at the two first/last samples).
+    ``order=6`` and ``8``: the centred ``order + 1``-point formulas (uniform ``t``; off-centre
+    formulas of the same order on the ``order + 1`` nearest samples at the ends). The
+    relative error on a sinusoid of angular frequency ``ω`` sampled every ``h`` is about
+    3 %, 0.6 % and 0.13 % at ``ωh = 1`` for orders 4, 6 and 8; white noise is amplified by
+    ``0.95/h``, ``1.08/h`` and ``1.17/h`` (standard deviations), so higher orders pay off on
+    clean, coarsely sampled data.
 ``savgol``
     Savitzky–Golay: derivative of a least-squares polynomial of degree ``polyorder``
     fitted in a sliding window of ``window`` samples (Savitzky & Golay 1964). Smooths noise.
@@ -76,12 +82,12 @@ def finite_difference(x, t=None, order: int = 2) -> np.ndarray:
     t : float or array_like, shape (n_times,), optional
         Sampling step, or strictly increasing time stamps (non-uniform allowed for
         ``order=2``). Default: unit step.
-    order : {2, 4}
+    order : {2, 4, 6, 8}
         Order of accuracy.
     """
-    if order not in (2, 4):
-        raise ValidationError(f"order must be 2 or 4; got {order!r}.")
-    arr, tt = _prepare(x, t, 3 if order == 2 else 5)
+    if order not in (2, 4, 6, 8):
+        raise ValidationError(f"order must be 2, 4, 6 or 8; got {order!r}.")
+    arr, tt = _prepare(x, t, order + 1)
     if order == 2:
         h = np.diff(tt)
         d = np.empty_like(arr)
@@ -95,13 +101,28 @@ def finite_difference(x, t=None, order: int = 2) -> np.ndarray:
         d[-1] = (2 * a + b) / (a * (a + b)) * arr[-1] - (a + b) / (a * b) * arr[-2] + a / (b * (a + b)) * arr[-3]
         return d
     step = check_uniform_sampling(tt)
-    d = np.empty_like(arr)
-    d[2:-2] = (arr[:-4] - 8 * arr[1:-3] + 8 * arr[3:-1] - arr[4:]) / (12 * step)
-    d[0] = (-25 * arr[0] + 48 * arr[1] - 36 * arr[2] + 16 * arr[3] - 3 * arr[4]) / (12 * step)
-    d[1] = (-3 * arr[0] - 10 * arr[1] + 18 * arr[2] - 6 * arr[3] + arr[4]) / (12 * step)
-    d[-1] = (25 * arr[-1] - 48 * arr[-2] + 36 * arr[-3] - 16 * arr[-4] + 3 * arr[-5]) / (12 * step)
-    d[-2] = (3 * arr[-1] + 10 * arr[-2] - 18 * arr[-3] + 6 * arr[-4] - arr[-5]) / (12 * step)
-    return d
+    n, half = arr.shape[0], order // 2
+    d = np.zeros_like(arr)
+    w = _stencil_weights(np.arange(-half, half + 1))
+    for k, wk in zip(range(-half, half + 1), w):
+        if wk != 0:
+            d[half:n - half] += wk * arr[half + k:n - half + k]
+    for i in range(half):  # off-centre formulas on the order + 1 samples nearest each end
+        w = _stencil_weights(np.arange(order + 1) - i)
+        d[i] = w @ arr[:order + 1]
+        d[n - 1 - i] = -(w @ arr[::-1][:order + 1])
+    return d / step
+
+
+def _stencil_weights(offsets: np.ndarray) -> np.ndarray:
+    """Weights ``w`` with ``f'(0) ≈ Σ w_k f(offsets_k)`` (unit step), exact for polynomials of
+    degree ``len(offsets) - 1``: the moment conditions ``Σ w_k s_k^j = δ_j1`` solved directly
+    (integer offsets, at most 9 of them: well conditioned)."""
+    s = np.asarray(offsets, float)
+    V = s[None, :] ** np.arange(s.size)[:, None]
+    rhs = np.zeros(s.size)
+    rhs[1] = 1.0
+    return np.linalg.solve(V, rhs)
 
 
 def savgol_derivative(x, t=None, window: int = 11, polyorder: int = 3) -> np.ndarray:

@@ -40,7 +40,7 @@ from .derivatives import differentiate
 from .libraries import Library, PolynomialLibrary
 from .optimizers import STLSQ, EnsembleOptimizer
 
-__all__ = ["SINDy", "weak_form_system"]
+__all__ = ["SINDy", "weak_form_system", "relative_noise_level"]
 
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -96,7 +96,7 @@ def _derivative_error(x: np.ndarray, t: np.ndarray, order: int) -> np.ndarray | 
     ``e_h ≈ (D_2h x − D_h x) / (2^p − 1)`` (Richardson 1911). Returns None when the data
     are too short to form ``D_2h``.
     """
-    min_len = 3 if order == 2 else 5
+    min_len = order + 1
     if x.shape[0] < 2 * min_len:
         return None
     d_h = differentiate(x, t, method="finite_difference", order=order)
@@ -104,6 +104,34 @@ def _derivative_error(x: np.ndarray, t: np.ndarray, order: int) -> np.ndarray | 
     for o in (0, 1):
         d_2h[o::2] = differentiate(x[o::2], t[o::2], method="finite_difference", order=order)
     return (d_2h - d_h) / (2 ** order - 1)
+
+
+NOISE_FOR_WEAK_FORM = 3e-4
+"""Relative noise level above which ``SINDy(weak="auto")`` uses the weak form."""
+
+
+def relative_noise_level(x: np.ndarray, order: int = 6) -> float:
+    """Noise standard deviation relative to the signal's, estimated from high-order differences.
+
+    For white noise of standard deviation ``σ`` the ``k``-th difference ``Δᵏx`` has standard
+    deviation ``σ·sqrt(C(2k, k))``, while a smooth signal sampled at ``ωh < 1`` contributes only
+    ``O((ωh)ᵏ)``; so ``std(Δᵏx) / sqrt(C(2k, k)) / std(x)`` (median over channels, ``k = 6``)
+    estimates the relative noise level (the idea of difference-based variance estimators, e.g.
+    Rice 1984, Ann. Stat. 12, 1215). Coarsely sampled clean data (``ωh`` near 1) read as noisy,
+    which is the right call for SINDy: finite differences fail there too.
+    """
+    from math import comb
+
+    x = np.asarray(x, float)
+    x = x[:, None] if x.ndim == 1 else x
+    if x.shape[0] <= order + 1:
+        return 0.0
+    sd = x.std(axis=0)
+    keep = sd > 0
+    if not keep.any():
+        return 0.0
+    d = np.diff(x[:, keep], n=order, axis=0)
+    return float(np.median(d.std(axis=0) / np.sqrt(comb(2 * order, order)) / sd[keep]))
 
 
 def weak_form_system(X: np.ndarray, t: np.ndarray, Theta: np.ndarray, n_test: int, half_width: int, p: int = 4):
@@ -154,8 +182,15 @@ class SINDy:
         whose AICc selection treats residuals below it as exact fits, so the sparsity is
         right on clean data at coarse sampling too (:mod:`attractor.learn.optimizers`).
     differentiation_options : dict, optional
-    weak : bool
+    weak : bool or "auto"
         Use the weak (integral) formulation instead of derivatives (robust to noise).
+        ``"auto"`` (default): the weak form when the data carry noise above
+        ``NOISE_FOR_WEAK_FORM`` (3e-4 of the signal's standard deviation, estimated by
+        :func:`relative_noise_level`), or are sampled so coarsely that they look noisy; the
+        strong form with finite differences otherwise (most accurate on clean, well-sampled
+        data). ``weak_`` records the choice. Sparsity selection differs by form (see
+        :mod:`attractor.learn.optimizers`): AICc with a derivative-error floor for the strong
+        form, the modified-STLS loss of Messenger & Bortz (2021) for the weak form.
     n_test_functions : int
         Test functions per trajectory (weak form).
     weak_width : int or None
@@ -178,12 +213,14 @@ class SINDy:
     threshold_ : ndarray (n_states,)
     path_ : list
         Per equation, the sparsity path scored by AICc (see :mod:`attractor.learn.optimizers`).
+    weak_ : bool
+        Whether the weak form was used.
     dt_ : float or None
         Sampling step of the (first) training trajectory.
     """
 
     def __init__(self, library: Library | None = None, optimizer=None, differentiation: str = "finite_difference",
-                 differentiation_options: dict | None = None, weak: bool = False, n_test_functions: int = 400,
+                 differentiation_options: dict | None = None, weak: bool | str = "auto", n_test_functions: int = 400,
                  weak_width: int | None = None, weak_degree: int = 4, discrete_time: bool = False,
                  state_names: Sequence[str] | None = None):
         self.library = library
@@ -246,6 +283,7 @@ class SINDy:
         n_feat = len(feature_names)
         optimizer = self.optimizer if self.optimizer is not None else STLSQ()
 
+        weak = self._resolve_weak(runs, times)
         thetas, targets, errors = [], [], []
         n_eff = 0.0
         for i, (x, tt) in enumerate(zip(runs, times)):
@@ -255,7 +293,7 @@ class SINDy:
                     raise InsufficientDataError(f"trajectory {i} has {x.shape[0]} samples; a map needs 2.")
                 thetas.append(library.transform(z[:-1]))
                 targets.append(x[1:])
-            elif self.weak:
+            elif weak:
                 if x.shape[0] < 20:
                     raise InsufficientDataError(f"trajectory {i} has {x.shape[0]} samples; the weak form "
                                                 "needs at least 20.")
@@ -277,7 +315,7 @@ class SINDy:
                     opts["order"] = 4 if (uniform and x.shape[0] >= 5) else 2
                 thetas.append(library.transform(z))
                 targets.append(differentiate(x, tt, method=method, **opts))
-                if method in ("finite_difference", "fd") and set(opts) == {"order"} and opts["order"] in (2, 4):
+                if method in ("finite_difference", "fd") and set(opts) == {"order"} and opts["order"] in (2, 4, 6, 8):
                     errors.append(_derivative_error(x, tt, int(opts["order"])))
                 else:
                     errors.append(None)
@@ -292,10 +330,10 @@ class SINDy:
         if n_rows < n_feat + 2:
             raise InsufficientDataError(
                 f"the library has {n_feat} features, so at least {n_feat + 2} regression rows (samples"
-                f"{' or test functions' if self.weak else ''}) are needed; got {n_rows}. Use more data or a "
+                f"{' or test functions' if weak else ''}) are needed; got {n_rows}. Use more data or a "
                 "smaller library.")
         if Y_error is None:
-            optimizer.fit(Theta, Y, n_eff if self.weak else None)
+            optimizer.fit(Theta, Y, n_eff if weak else None, default_selection="mstls" if weak else "aicc")
         else:
             optimizer.fit(Theta, Y, None, Y_error=Y_error)
         coef = np.asarray(optimizer.coef_, float)
@@ -306,6 +344,7 @@ class SINDy:
                 f"{'' if thr is None else f' ({thr:g})'} removed every term of every equation. "
                 "Lower the threshold, rescale the data, or check that the data actually vary in time.")
         self.coef_ = coef
+        self.weak_ = weak
         self.feature_names_ = feature_names
         self.state_names_ = names
         self.input_names_ = input_names
@@ -324,6 +363,22 @@ class SINDy:
             self.coef_std_ = optimizer.coef_std_
         self.__dict__.pop("_system", None)
         return self
+
+    def _resolve_weak(self, runs, times) -> bool:
+        """The formulation actually used: ``weak`` as given, or for ``"auto"`` the weak form when
+        the data carry measurement noise (see :func:`relative_noise_level`)."""
+        if isinstance(self.weak, str):
+            if self.weak != "auto":
+                raise ValidationError(f"weak must be True, False or 'auto'; got {self.weak!r}.")
+            if self.discrete_time or any(x.shape[0] < 20 for x in runs):
+                return False
+            for tt in times:
+                steps = np.diff(tt)
+                if not np.allclose(steps, steps[0], rtol=1e-6, atol=0):
+                    return False
+            level = float(np.median([relative_noise_level(x) for x in runs]))
+            return level > NOISE_FOR_WEAK_FORM
+        return bool(self.weak)
 
     def _check_fitted(self):
         if not hasattr(self, "coef_"):
