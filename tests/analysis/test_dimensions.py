@@ -35,6 +35,8 @@ from attractor.analysis.dimensions import (
     information_dimension,
     takens_estimator,
 )
+from attractor.analysis import _dimension_kernels as _k
+from attractor.analysis.embedding import delay_embed
 from attractor.core.errors import InsufficientDataError, ReliabilityWarning, ValidationError
 
 LN2_LN3 = math.log(2.0) / math.log(3.0)
@@ -98,6 +100,81 @@ def test_correlation_sum_equals_brute_force(metric, theiler, kind):
     got = correlation_sum(x, radii, theiler=theiler, metric=metric, max_points=None)
     want = _brute_c(x, radii, theiler, metric)
     np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("metric", ["chebyshev", "euclidean"])
+@pytest.mark.parametrize("dim", [1, 3, 6])
+def test_table_lookup_binning_is_exact_at_aligned_radii(metric, dim):
+    """Radii aligned for the brute-force kernel's lookup-only path (the default radii are)
+    give the dense pairwise count exactly, with distances lying exactly on a radius (points
+    whose coordinates are 0 or one of the radii), repeated points and a Theiler window;
+    dim = 6 goes through the unfused (more than 4 coordinates) path."""
+    code = _k.CHEBYSHEV if metric == "chebyshev" else _k.EUCLIDEAN
+    radii = _k.align_radii(np.geomspace(0.05, 3.0, 12), code)
+    # the lookup-only path is really taken
+    assert _k.brute_key_shift(_k.brute_thresholds(np.r_[0.0, radii], code)) == _k.KEY_SHIFT
+    rng = np.random.default_rng(7 + dim + 10 * code)
+    x = np.concatenate([
+        rng.normal(size=(250, dim)),
+        rng.choice(np.r_[0.0, radii[::3], -radii[::4]], size=(150, dim)),  # exact distances
+    ])
+    x[rng.integers(0, 400, 20)] = x[rng.integers(0, 400, 20)]  # repeated points: d = 0
+    d = cdist(x, x, metric=metric)
+    for w in (0, 5):
+        got = correlation_sum(x, radii, theiler=w, metric=metric, max_points=None)
+        np.testing.assert_array_equal(got, _brute_c(x, radii, w, metric))
+        # the kernel's histogram itself, zero distances (bin 0) included
+        keep = np.abs(np.arange(len(x))[:, None] - np.arange(len(x))[None, :]) > w
+        want = [np.sum(d[keep] <= r) for r in np.r_[0.0, radii]]
+        thr = _k.brute_thresholds(np.r_[0.0, radii], code)
+        hist = _k.pair_count_brute(x, w, thr, code, _k.KEY_SHIFT)
+        assert want[0] > 0
+        np.testing.assert_array_equal(np.cumsum(hist)[:-1], want)
+        assert hist.sum() == keep.sum()
+
+
+def test_brute_force_and_tree_pair_counts_agree(lorenz):
+    """The brute-force kernel (lookup-only and comparison paths) and the k-d tree kernels
+    give the same histogram, bin for bin, on delay-embedded Lorenz data."""
+    pts = delay_embed(lorenz[:4000, 0], 4, 10)
+    n, w = pts.shape[0], 30
+    for code in (_k.CHEBYSHEV, _k.EUCLIDEAN):
+        base = np.geomspace(0.3, 60.0, 20)
+        for radii in (base, _k.align_radii(base, code)):
+            rv = np.r_[0.0, radii]
+            thr = _k.brute_thresholds(rv, code)
+            shift = _k.brute_key_shift(thr)
+            assert (shift == _k.KEY_SHIFT) == (radii is not base)
+            brute = _k.pair_count_brute(pts, w, thr, code, shift)
+            tree = _k.build_tree(pts, 16)
+            hist = _k.pair_count_histogram(tree, tree, rv, code, True)
+            w_hist, _ = _k.theiler_histogram(pts, np.arange(n), w, rv, code,
+                                             np.zeros(n, np.int64), 1)
+            np.testing.assert_array_equal(brute, hist - w_hist)
+
+
+def test_aligned_radii_and_squared_thresholds():
+    """align_radii moves radii up by little (Chebyshev < 2**-7 relative, Euclidean < 5 %)
+    to aligned thresholds; a Euclidean threshold T is the largest float with
+    sqrt(T) <= r, so comparing squared distances with T decides d <= r exactly."""
+    r = np.sort(np.random.default_rng(2).uniform(1e-3, 50.0, 500))
+    low = np.uint64(_k._LOW_BITS)
+    for code, most in ((_k.CHEBYSHEV, 2.0 ** -7), (_k.EUCLIDEAN, 0.05)):
+        a = _k.align_radii(r, code)
+        assert np.all(a >= r) and np.all(a / r - 1 < most)
+        thr = _k.brute_thresholds(a, code)
+        assert np.all((thr.view(np.uint64) & low) == low)
+        np.testing.assert_array_equal(_k.align_radii(a, code), a)  # idempotent
+    t = _k.brute_thresholds(r, _k.EUCLIDEAN)
+    assert np.all(np.sqrt(t) <= r) and np.all(np.sqrt(np.nextafter(t, np.inf)) > r)
+
+
+def test_default_radii_take_the_lookup_only_path(lorenz):
+    for x, kw in ((lorenz[:3000, 0], dict(dimension=3, delay=10)), (lorenz[:3000], {})):
+        for metric, code in (("chebyshev", _k.CHEBYSHEV), ("euclidean", _k.EUCLIDEAN)):
+            res = correlation_dimension(x, metric=metric, **kw)
+            thr = _k.brute_thresholds(np.r_[0.0, res.radii], code)
+            assert _k.brute_key_shift(thr) == _k.KEY_SHIFT, (metric, kw)
 
 
 def test_correlation_sum_of_uniform_square_matches_analytic(square):

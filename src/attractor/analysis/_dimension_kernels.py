@@ -10,21 +10,30 @@ A small k-d tree (array based) and two dual-tree traversals over it:
 * :func:`pair_log_sum` — the sum of ``log(d / r_max)`` over all pairs closer than
   ``r_max`` outside a Theiler window (Takens' maximum-likelihood estimator).
 
+and brute-force kernels for up to a few 10^4 points, where nearly every node pair
+straddles a radius and the tree saves little: :func:`pair_count_brute` (the same
+histogram, every pair computed in vectorised blocks and binned by a lookup table on the
+bit patterns of the values) and :func:`nearest_outside_window`.
+
 Distances: Chebyshev (maximum norm) for ``metric == 0``, Euclidean for
 ``metric == 1`` (the square root is taken, so ``d <= r`` is decided on the distance
-itself, as a brute-force computation would). Every distance is computed with the same
-floating-point operations in the same order, so bulk decisions made from bounding boxes
+itself, as a brute-force computation would; the brute-force histogram compares squared
+distances with thresholds chosen so that the decision is the same). Every distance is
+computed with the same floating-point operations in the same order, so bulk decisions
+made from bounding boxes
 (``d_min <= d <= d_max`` holds exactly because rounding is monotone) agree with what a
 brute-force pass would give, and a pair removed by the Theiler correction is removed
 from exactly the bin it was counted in.
 
-Both traversals split the root pair into a few hundred independent node pairs and run
-them in parallel threads (``numba.prange``); results do not depend on the thread count.
+Both traversals split the root pair into a few hundred independent node pairs, and the
+brute-force kernels deal rows to 16 chunks, run in parallel threads (``numba.prange``);
+results do not depend on the thread count.
 """
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit, prange, types
+from numba.extending import intrinsic
 
 CHEBYSHEV = 0
 EUCLIDEAN = 1
@@ -513,182 +522,387 @@ def pair_log_sum(ta, tb, rmax_v, metric, symmetric, w):
 
 
 # ------------------------------------------------------------------ brute force
+# Exact binning by bit pattern. Positive float64 values order like their bit patterns
+# (read as unsigned integers), so ``bits >> shift`` is a non-decreasing "fine key"; with
+# ``shift = KEY_SHIFT`` (sign, exponent and the top 7 mantissa bits) each key covers a
+# relative range of 2**-7. A threshold T is *aligned* when it is the largest value of its
+# key (its low ``shift`` bits all set): then ``v <= T`` exactly when ``key(v) <= key(T)``,
+# and a lookup table from keys to radius bins bins every value exactly, with no
+# comparison. A threshold that is not aligned needs one comparison per value whose key
+# holds it (the table then has two entries per key: at or below, and above).
+KEY_SHIFT = 45
+_LOW_BITS = (1 << KEY_SHIFT) - 1
+_MAX_TABLE = 1 << 14          # keys between the smallest and largest threshold
 _BRUTE_CHUNKS = 16
-_SHIFT = 45
+_BLOCK = 2048
+
+
+@intrinsic
+def _bits(typingctx, x):
+    """The bit pattern of a float64 as uint64 (a register move, vectorisable)."""
+    if not isinstance(x, types.Float) or x.bitwidth != 64:
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], context.get_value_type(types.uint64))
+
+    return types.uint64(x), codegen
+
+
+def brute_thresholds(rv: np.ndarray, metric: int) -> np.ndarray:
+    """The value binned by :func:`pair_count_brute` at each radius: the radius itself
+    (Chebyshev), or the largest float64 ``s`` with ``sqrt(s) <= r`` (Euclidean, where
+    squared distances are binned: ``fl(sqrt(s)) <= r`` exactly when ``s <= T(r)``, because
+    the correctly rounded square root is non-decreasing)."""
+    rv = np.asarray(rv, dtype=np.float64)
+    if metric == CHEBYSHEV:
+        return rv.copy()
+    t = rv * rv
+    for _ in range(64):  # a few ulps at most
+        up = np.nextafter(t, np.inf)
+        grow = np.sqrt(up) <= rv
+        shrink = np.sqrt(t) > rv
+        if not (grow.any() or shrink.any()):
+            return t
+        t = np.where(grow, up, np.where(shrink, np.nextafter(t, 0.0), t))
+    raise RuntimeError("squared-radius thresholds did not converge")  # pragma: no cover
+
+
+def align_radii(radii: np.ndarray, metric: int) -> np.ndarray:
+    """Radii moved up slightly so that their thresholds (:func:`brute_thresholds`) are
+    aligned and :func:`pair_count_brute` bins by table lookup alone.
+
+    Chebyshev: the radius with its low KEY_SHIFT bits set (a relative change below
+    2**-7). Euclidean: the threshold must be the top ``T`` of a key *and* the largest
+    square with root ``fl(sqrt(T))``, which holds for about every other key (neighbouring
+    squares share a root); the first such key at or above ``r**2`` is taken, typically
+    within two keys (radius up by under 1 %), at most 16; a radius without one nearby
+    is returned unchanged (the kernel then compares values with thresholds).
+    """
+    r = np.array(radii, dtype=np.float64)
+    if metric == CHEBYSHEV:
+        return (r.view(np.uint64) | np.uint64(_LOW_BITS)).view(np.float64)
+    out = r.copy()
+    done = np.zeros(r.shape, dtype=bool)
+    key = brute_thresholds(r, metric).view(np.uint64) >> np.uint64(KEY_SHIFT)
+    for tries in range(16):
+        tops = ((key + np.uint64(tries + 1)) << np.uint64(KEY_SHIFT)) - np.uint64(1)
+        tops = tops.view(np.float64)
+        cand = np.sqrt(tops)
+        ok = ~done & (cand >= r) & (brute_thresholds(cand, metric) == tops)
+        out[ok] = cand[ok]
+        done |= ok
+    return out
+
+
+def brute_key_shift(thr: np.ndarray) -> int | None:
+    """The key shift for :func:`pair_count_brute` with thresholds ``thr`` (``thr[0] == 0``,
+    then increasing): KEY_SHIFT when every threshold is aligned (table lookup only);
+    otherwise the coarsest shift from 48 (4 mantissa bits: a small table) down to 36 that
+    puts every threshold in its own key. None where no shift does so with a table of at
+    most ``_MAX_TABLE`` keys (radii extremely close together, or spanning very many
+    octaves) or the radii are subnormal: the tree kernels handle those."""
+    t = np.ascontiguousarray(thr[1:], dtype=np.float64).view(np.uint64)
+    if t.size == 0:
+        return None
+    low = np.uint64(_LOW_BITS)
+    aligned = bool(np.all((t & low) == low))
+    for shift in ([KEY_SHIFT] if aligned else []) + list(range(48, 35, -1)):
+        keys = (t >> np.uint64(shift)).astype(np.int64)
+        if keys[0] >= 4 and keys[-1] - keys[0] < _MAX_TABLE and np.all(np.diff(keys) > 0):
+            return shift
+    return None
+
 
 @njit(cache=True)
-def _bin_table(rv):
-    """Lookup from the top 18 bits of a float64 (sign, exponent, 7 mantissa bits: value
-    ranges 2**-7 wide in relative terms) to bins of ``rv`` (``rv[0] == 0``, then increasing
-    positive radii): ``first[t]``, the bin of the smallest value with key ``kmin + t``, and
-    ``exact[t]``, whether a radius falls inside that key's range (values with such a key
-    are binned by comparing with the radii). Positive float64 bit patterns order like the
-    values, so this is exact."""
-    nr = rv.shape[0]
-    tmp = np.empty(1)
-    ti = tmp.view(np.int64)
-    tmp[0] = rv[1]
-    kmin = ti[0] >> _SHIFT
-    tmp[0] = rv[nr - 1]
-    kmax = ti[0] >> _SHIFT
-    size = kmax - kmin + 1
-    first = np.empty(size, np.int64)
-    exact = np.zeros(size, np.bool_)
+def _value_of(bits):
+    """The float64 with bit pattern ``bits`` (uint64)."""
+    tmp = np.empty(1, np.uint64)
+    tmp[0] = bits
+    return tmp.view(np.float64)[0]
+
+
+@njit(cache=True)
+def _bin_table(thr, shift):
+    """Key table for thresholds ``thr`` (``thr[0] == 0``, then increasing, > 0, at most
+    one per key).
+
+    Table index ``q = key - base`` with ``base = key(thr[1]) - 2``: q = 0 holds zeros,
+    q = 1 the positive values below key(thr[1]), then one entry per key up to the key
+    above key(thr[-1]), which takes every larger value (values are clamped into this
+    range by ``lo_val`` and ``hi_val``, zeros set to ``zero_val``). Returns (first, split,
+    base, zero_val, lo_val, hi_val, aligned): a value ``v`` with index q falls in bin
+    ``first[q] + (v > split[q])``; ``split`` is +inf where no threshold lies in the key
+    below its top, so ``aligned`` (no split anywhere) means ``first`` alone bins.
+    """
+    nr = thr.shape[0]
+    sh = np.uint64(shift)
+    kmin = np.int64(_bits(thr[1]) >> sh)
+    kmax = np.int64(_bits(thr[nr - 1]) >> sh)
+    base = kmin - 2
+    nk = kmax + 2 - base
+    first = np.empty(nk, np.int64)
+    split = np.full(nk, np.inf)
+    first[0] = 0
+    first[1] = 1
     k = 1
-    for t in range(size):
-        ti[0] = (kmin + t) << _SHIFT
-        lo = tmp[0]
-        ti[0] = ((kmin + t + 1) << _SHIFT) - 1
-        hi = tmp[0]
-        while k < nr and rv[k] < lo:
+    aligned = True
+    for q in range(2, nk):
+        key = np.uint64(base + q)
+        lo = _value_of(key << sh)
+        top = _value_of(((key + np.uint64(1)) << sh) - np.uint64(1))
+        while k < nr and thr[k] < lo:
             k += 1
-        first[t] = k
-        exact[t] = k < nr and rv[k] < hi
-    return first, exact, kmin, kmax
+        first[q] = k
+        if k < nr and thr[k] < top:
+            split[q] = thr[k]
+            aligned = False
+    zero_val = _value_of(np.uint64(base) << sh)
+    lo_val = _value_of(np.uint64(base + 1) << sh)
+    hi_val = _value_of(np.uint64(kmax + 1) << sh)
+    return first, split, base, zero_val, lo_val, hi_val, aligned
+
 
 @njit(cache=True)
-def _row(a, i, j0, n, metric, buf, clamp, lo_val, hi_val, zero_val):
-    """buf[j0:n] = distances from point i to points j0..n-1; ``a`` holds the coordinates
-    as rows, padded with zero rows to a multiple of 4 (a zero row changes neither the
-    maximum nor the sum of squares). Same operations in the same order as _pt_dist.
-    With ``clamp``, positive distances are then clipped to [lo_val, hi_val] and zeros
-    replaced by ``zero_val`` (see pair_count_brute)."""
-    ng = a.shape[0] // 4
-    for g in range(ng):
-        a0 = a[4 * g]
-        a1 = a[4 * g + 1]
-        a2 = a[4 * g + 2]
-        a3 = a[4 * g + 3]
-        x0 = a0[i]
-        x1 = a1[i]
-        x2 = a2[i]
-        x3 = a3[i]
-        if metric == 0:
-            if g == 0:
-                for j in range(j0, n):
-                    v0 = abs(x0 - a0[j])
-                    v1 = abs(x1 - a1[j])
-                    v2 = abs(x2 - a2[j])
-                    v3 = abs(x3 - a3[j])
-                    u = v0 if v0 > v1 else v1
-                    t = v2 if v2 > v3 else v3
-                    buf[j] = u if u > t else t
-            else:
-                for j in range(j0, n):
-                    v0 = abs(x0 - a0[j])
-                    v1 = abs(x1 - a1[j])
-                    v2 = abs(x2 - a2[j])
-                    v3 = abs(x3 - a3[j])
-                    u = v0 if v0 > v1 else v1
-                    t = v2 if v2 > v3 else v3
-                    u = u if u > t else t
-                    b = buf[j]
-                    buf[j] = u if u > b else b
+def _partial_block(XT, g, i, j0, j1, metric, db):
+    """db[:m] (m = j1 - j0) = the Chebyshev distance (metric 0) or squared Euclidean
+    distance (1) from point i to points j0..j1-1 over coordinates 4g..4g+3, combined with
+    the previous groups' db for g > 0. Coordinates are the rows of ``XT``, padded with zero
+    rows to a multiple of 4 (a zero row changes neither a maximum nor a sum of squares).
+    The same operations in the same order as :func:`_pt_dist` (squared), so the values
+    equal the tree kernels'; one vectorised loop."""
+    a0 = XT[4 * g, j0:j1]
+    a1 = XT[4 * g + 1, j0:j1]
+    a2 = XT[4 * g + 2, j0:j1]
+    a3 = XT[4 * g + 3, j0:j1]
+    x0 = XT[4 * g, i]
+    x1 = XT[4 * g + 1, i]
+    x2 = XT[4 * g + 2, i]
+    x3 = XT[4 * g + 3, i]
+    m = j1 - j0
+    if metric == 0:
+        if g == 0:
+            for t in range(m):
+                v0 = abs(x0 - a0[t])
+                v1 = abs(x1 - a1[t])
+                v2 = abs(x2 - a2[t])
+                v3 = abs(x3 - a3[t])
+                u = v0 if v0 > v1 else v1
+                s = v2 if v2 > v3 else v3
+                db[t] = u if u > s else s
         else:
-            if g == 0:
-                for j in range(j0, n):
-                    v0 = x0 - a0[j]
-                    v1 = x1 - a1[j]
-                    v2 = x2 - a2[j]
-                    v3 = x3 - a3[j]
-                    buf[j] = v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3
-            else:
-                for j in range(j0, n):
-                    v0 = x0 - a0[j]
-                    v1 = x1 - a1[j]
-                    v2 = x2 - a2[j]
-                    v3 = x3 - a3[j]
-                    buf[j] = buf[j] + v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3
-    if clamp:
-        if metric != 0:
-            for j in range(j0, n):
-                v = np.sqrt(buf[j])
-                c = v if v > lo_val else lo_val
-                c = c if c < hi_val else hi_val
-                buf[j] = c if v > 0.0 else zero_val
+            for t in range(m):
+                v0 = abs(x0 - a0[t])
+                v1 = abs(x1 - a1[t])
+                v2 = abs(x2 - a2[t])
+                v3 = abs(x3 - a3[t])
+                u = v0 if v0 > v1 else v1
+                s = v2 if v2 > v3 else v3
+                u = u if u > s else s
+                b = db[t]
+                db[t] = u if u > b else b
+    else:
+        if g == 0:
+            for t in range(m):
+                v0 = x0 - a0[t]
+                v1 = x1 - a1[t]
+                v2 = x2 - a2[t]
+                v3 = x3 - a3[t]
+                db[t] = v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3
         else:
-            for j in range(j0, n):
-                v = buf[j]
-                c = v if v > lo_val else lo_val
-                c = c if c < hi_val else hi_val
-                buf[j] = c if v > 0.0 else zero_val
-    elif metric != 0:
-        for j in range(j0, n):
-            buf[j] = np.sqrt(buf[j])
+            for t in range(m):
+                v0 = x0 - a0[t]
+                v1 = x1 - a1[t]
+                v2 = x2 - a2[t]
+                v3 = x3 - a3[t]
+                db[t] = db[t] + v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3
+
+
+@njit(cache=True)
+def _values(XT, i, j0, j1, metric, db):
+    """db[:j1-j0] = the binned values from point i to points j0..j1-1 (Chebyshev
+    distances, or squared Euclidean distances), over all groups of 4 coordinates."""
+    for g in range(XT.shape[0] // 4):
+        _partial_block(XT, g, i, j0, j1, metric, db)
+
+
+@njit(cache=True)
+def _clamp_keys(db, m, kb, shift, lo_val, hi_val, zero_val, base):
+    """Clamp db[:m] in place into the table's range (zeros to ``zero_val``, other values
+    to [lo_val, hi_val]) and write their table indices ``(bits >> shift) - base`` to kb."""
+    sh = np.uint64(shift)
+    ub = np.uint64(base)
+    for t in range(m):
+        v = db[t]
+        c = v if v > lo_val else lo_val
+        c = c if c < hi_val else hi_val
+        c = c if v > 0.0 else zero_val
+        db[t] = c
+        kb[t] = (_bits(c) >> sh) - ub
+
+
+@njit(cache=True)
+def _keys4_chebyshev(XT, i, j0, j1, kb, shift, lo_val, hi_val, zero_val, base):
+    """Fused :func:`_values` + :func:`_clamp_keys` for up to 4 coordinates, Chebyshev
+    (kb only: the fast path, where the table alone bins)."""
+    a0 = XT[0, j0:j1]
+    a1 = XT[1, j0:j1]
+    a2 = XT[2, j0:j1]
+    a3 = XT[3, j0:j1]
+    x0 = XT[0, i]
+    x1 = XT[1, i]
+    x2 = XT[2, i]
+    x3 = XT[3, i]
+    sh = np.uint64(shift)
+    ub = np.uint64(base)
+    for t in range(j1 - j0):
+        v0 = abs(x0 - a0[t])
+        v1 = abs(x1 - a1[t])
+        v2 = abs(x2 - a2[t])
+        v3 = abs(x3 - a3[t])
+        u = v0 if v0 > v1 else v1
+        s = v2 if v2 > v3 else v3
+        v = u if u > s else s
+        c = v if v > lo_val else lo_val
+        c = c if c < hi_val else hi_val
+        c = c if v > 0.0 else zero_val
+        kb[t] = (_bits(c) >> sh) - ub
+
+
+@njit(cache=True)
+def _keys4_euclidean(XT, i, j0, j1, kb, shift, lo_val, hi_val, zero_val, base):
+    """As :func:`_keys4_chebyshev` for squared Euclidean distances."""
+    a0 = XT[0, j0:j1]
+    a1 = XT[1, j0:j1]
+    a2 = XT[2, j0:j1]
+    a3 = XT[3, j0:j1]
+    x0 = XT[0, i]
+    x1 = XT[1, i]
+    x2 = XT[2, i]
+    x3 = XT[3, i]
+    sh = np.uint64(shift)
+    ub = np.uint64(base)
+    for t in range(j1 - j0):
+        v0 = x0 - a0[t]
+        v1 = x1 - a1[t]
+        v2 = x2 - a2[t]
+        v3 = x3 - a3[t]
+        v = v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3
+        c = v if v > lo_val else lo_val
+        c = c if c < hi_val else hi_val
+        c = c if v > 0.0 else zero_val
+        kb[t] = (_bits(c) >> sh) - ub
+
+
+@njit(cache=True)
+def _tally(kb, m, h0, h1, h2, h3):
+    """h[kb[t]] += 1 for t < m, spread over four tables so that repeated keys do not
+    serialise on one counter."""
+    m4 = m - (m & 3)
+    for t in range(0, m4, 4):
+        h0[kb[t]] += 1
+        h1[kb[t + 1]] += 1
+        h2[kb[t + 2]] += 1
+        h3[kb[t + 3]] += 1
+    for t in range(m4, m):
+        h0[kb[t]] += 1
+
+
+@njit(cache=True)
+def _tally_split(kb, db, m, split, h0, h1, h2, h3):
+    """As :func:`_tally` on index 2 q + (value > split[q]) (thresholds inside a key)."""
+    m4 = m - (m & 3)
+    for t in range(0, m4, 4):
+        q = kb[t]
+        h0[q + q + np.uint64(db[t] > split[q])] += 1
+        q = kb[t + 1]
+        h1[q + q + np.uint64(db[t + 1] > split[q])] += 1
+        q = kb[t + 2]
+        h2[q + q + np.uint64(db[t + 2] > split[q])] += 1
+        q = kb[t + 3]
+        h3[q + q + np.uint64(db[t + 3] > split[q])] += 1
+    for t in range(m4, m):
+        q = kb[t]
+        h0[q + q + np.uint64(db[t] > split[q])] += 1
+
 
 @njit(cache=True, parallel=True)
-def pair_count_brute(X, w, rv, metric):
+def pair_count_brute(X, w, thr, metric, shift):
     """Histogram (bins as in :func:`pair_count_histogram`) of the ordered pairs (i, j) of
-    rows of ``X`` with ``|i - j| > w``, by brute force: every distance is computed
-    (vectorised, a row at a time) and binned through a lookup table on its bit pattern.
-    Equal, bin for bin, to ``pair_count_histogram(t, t, rv, metric, True)`` minus
-    ``theiler_histogram(X, arange(n), w, ...)``; faster than the tree for up to a few
-    10^4 points when the radii reach the diameter (nearly every node pair straddles a
-    radius). Rows are dealt to threads in pairs (i, n-1-i) to balance the work."""
+    rows of ``X`` with ``|i - j| > w``, by brute force.
+
+    ``thr`` are the thresholds of :func:`brute_thresholds` for the radii (``thr[0] == 0``,
+    then increasing) and ``shift`` the key shift of :func:`brute_key_shift`: ``hist[k]``
+    counts pairs whose distance (Chebyshev) or squared distance (Euclidean: no square root
+    is taken) ``v`` has ``thr[k-1] < v <= thr[k]``, which is the same as binning the
+    distance by the radii. Every value is computed, vectorised (coordinates stored as
+    contiguous rows, blocks of 2048 points), and binned through the key table of
+    :func:`_bin_table`: by the table alone when the thresholds are aligned (see
+    :func:`align_radii`), otherwise with one comparison per value. Equal, bin for bin, to
+    ``pair_count_histogram(t, t, rv, metric, True)`` minus ``theiler_histogram(X,
+    arange(n), w, ...)``; faster than the tree for up to a few 10^4 points when the radii
+    reach the diameter (nearly every node pair straddles a radius). Rows are dealt to
+    threads in pairs (i, n-1-i) to balance the work.
+    """
     n, dim = X.shape
-    nr = rv.shape[0]
+    nr = thr.shape[0]
     rows = (dim + 3) // 4 * 4
     XT = np.zeros((rows, n))
     XT[:dim] = X.T
-    first, exact, kmin, kmax = _bin_table(rv)
-    size = first.shape[0]
+    first, split, base, zero_val, lo_val, hi_val, aligned = _bin_table(thr, shift)
+    nk = first.shape[0]
+    fused = aligned and rows == 4
+    width = nk if aligned else 2 * nk
     nt = (n + 1) // 2
     nchunk = _BRUTE_CHUNKS
-    parts = np.zeros((nchunk, nr + 1), np.int64)
-    # buckets: 0 zeros (bin 0), 1 below rv[1]'s key (bin 1), 2.. keys kmin..kmax, then
-    # above (bin nr); distances are clamped into these keys by _row
-    nb = size + 3
-    binof = np.empty(nb, np.int64)
-    flag = np.zeros(nb, np.bool_)
-    binof[0] = 0
-    binof[1] = 1
-    binof[2:size + 2] = first
-    binof[size + 2] = nr
-    flag[2:size + 2] = exact
-    tmp = np.empty(1)
-    ti = tmp.view(np.int64)
-    ti[0] = (kmin - 2) << _SHIFT
-    zero_val = tmp[0]
-    ti[0] = ((kmin - 1) << _SHIFT)
-    lo_val = tmp[0]
-    ti[0] = ((kmax + 1) << _SHIFT)
-    hi_val = tmp[0]
-    base = kmin - 2
-    fines = np.zeros((nchunk, nb), np.int64)
+    fine = np.zeros((nchunk, 4, width), np.int64)
     for c in prange(nchunk):
-        buf = np.empty(n)
-        ib = buf.view(np.int64)
-        h = parts[c]
-        fine = fines[c]
+        db = np.empty(_BLOCK)
+        kb = np.empty(_BLOCK, np.uint64)
+        f = fine[c]
+        h0 = f[0]
+        h1 = f[1]
+        h2 = f[2]
+        h3 = f[3]
         for t in range(c, nt, nchunk):
             for ii in range(2):
                 i = t if ii == 0 else n - 1 - t
                 if ii == 1 and i == t:
                     break
-                j0 = i + w + 1
-                if j0 >= n:
-                    continue
-                _row(XT, i, j0, n, metric, buf, True, lo_val, hi_val, zero_val)
-                for j in range(j0, n):
-                    key = (ib[j] >> _SHIFT) - base
-                    if flag[key]:
-                        kk = binof[key]
-                        d = buf[j]
-                        while kk < nr and rv[kk] < d:
-                            kk += 1
-                        h[kk] += 1
+                for jb in range(i + w + 1, n, _BLOCK):
+                    je = min(jb + _BLOCK, n)
+                    m = je - jb
+                    if fused and metric == 0:
+                        _keys4_chebyshev(XT, i, jb, je, kb, shift, lo_val, hi_val, zero_val,
+                                         base)
+                    elif fused:
+                        _keys4_euclidean(XT, i, jb, je, kb, shift, lo_val, hi_val, zero_val,
+                                         base)
                     else:
-                        fine[key] += 1
-        for t in range(nb):
-            h[binof[t]] += fine[t]
-    return parts.sum(axis=0) * 2
+                        _values(XT, i, jb, je, metric, db)
+                        _clamp_keys(db, m, kb, shift, lo_val, hi_val, zero_val, base)
+                    if aligned:
+                        _tally(kb, m, h0, h1, h2, h3)
+                    else:
+                        _tally_split(kb, db, m, split, h0, h1, h2, h3)
+    tot = fine.sum(axis=0).sum(axis=0)
+    hist = np.zeros(nr + 1, np.int64)
+    for q in range(nk):
+        if aligned:
+            hist[first[q]] += tot[q]
+        else:
+            hist[first[q]] += tot[2 * q]
+            if tot[2 * q + 1] > 0:  # only where a threshold splits the key (first < nr)
+                hist[first[q] + 1] += tot[2 * q + 1]
+    return hist * 2
 
 
 @njit(cache=True, parallel=True)
 def nearest_outside_window(X, ref_idx, w, metric):
     """Distance from each point ``ref_idx[t]`` to its nearest point outside the Theiler
-    window (``|i - j| > w``; ``inf`` where there is none), by brute force (vectorised rows,
-    see :func:`pair_count_brute`)."""
+    window (``|i - j| > w``; ``inf`` where there is none), by brute force (vectorised
+    blocks as in :func:`pair_count_brute`; Euclidean: the smallest squared distance, then
+    its square root)."""
     n, dim = X.shape
     rows = (dim + 3) // 4 * 4
     XT = np.zeros((rows, n))
@@ -697,16 +911,41 @@ def nearest_outside_window(X, ref_idx, w, metric):
     out = np.full(m, np.inf)
     nchunk = _BRUTE_CHUNKS
     for c in prange(nchunk):
-        buf = np.empty(n)
+        db = np.empty(_BLOCK)
         for t in range(c, m, nchunk):
             i = ref_idx[t]
-            _row(XT, i, 0, n, metric, buf, False, 0.0, 0.0, 0.0)
             best = np.inf
-            for j in range(0, n):
-                if j >= i - w and j <= i + w:
-                    continue
-                v = buf[j]
-                if v < best:
-                    best = v
-            out[t] = best
+            for part in range(2):
+                lo = 0 if part == 0 else i + w + 1
+                hi = max(0, i - w) if part == 0 else n
+                for jb in range(lo, hi, _BLOCK):
+                    je = min(jb + _BLOCK, hi)
+                    _values(XT, i, jb, je, metric, db)
+                    best = min(best, _block_min(db, je - jb))
+            out[t] = np.sqrt(best) if metric != 0 else best
     return out
+
+
+@njit(cache=True)
+def _block_min(db, m):
+    """Smallest of db[:m] (four running minima, so the loop vectorises)."""
+    m0 = np.inf
+    m1 = np.inf
+    m2 = np.inf
+    m3 = np.inf
+    m4 = m - (m & 3)
+    for t in range(0, m4, 4):
+        a = db[t]
+        b = db[t + 1]
+        c = db[t + 2]
+        d = db[t + 3]
+        m0 = a if a < m0 else m0
+        m1 = b if b < m1 else m1
+        m2 = c if c < m2 else m2
+        m3 = d if d < m3 else m3
+    for t in range(m4, m):
+        a = db[t]
+        m0 = a if a < m0 else m0
+    m0 = m0 if m0 < m1 else m1
+    m2 = m2 if m2 < m3 else m3
+    return m0 if m0 < m2 else m2

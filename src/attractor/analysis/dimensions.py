@@ -77,7 +77,7 @@ Metric = Literal["chebyshev", "euclidean"]
 
 _LEAFSIZE = 16
 _DEFAULT_MAX_POINTS = 20_000
-_BRUTE_MAX_POINTS = 30_000  # exact counts by brute force up to here (see _brute_ok)
+_BRUTE_MAX_POINTS = 30_000  # exact counts by brute force up to here (see _brute_shift)
 _PILOT_REFERENCES = 1000
 _NEIGHBOURS_PER_REFERENCE = 500
 _MIN_TARGETS = 5000
@@ -157,15 +157,14 @@ class _PairCounts:
     exact: bool
 
 
-def _brute_ok(n: int, rv: np.ndarray) -> bool:
-    """Whether the exact count should use the brute-force kernel: up to _BRUTE_MAX_POINTS
-    points (O(N^2) work, but several times faster than the tree there when the radii
-    reach the diameter) and radii spanning a moderate range (its lookup table has one
-    entry per 2**-7 relative step between the smallest and largest radius)."""
-    if n > _BRUTE_MAX_POINTS or rv.size < 2:
-        return False
-    keys = np.ascontiguousarray(rv[1:], dtype=np.float64).view(np.int64) >> 45
-    return bool(keys[0] >= 4 and keys[-1] - keys[0] < 1 << 14)
+def _brute_shift(n: int, thr: np.ndarray) -> int | None:
+    """The key shift for the brute-force kernel, or None to use the tree: brute force up
+    to _BRUTE_MAX_POINTS points (O(N^2) work, but several times faster than the tree there
+    when the radii reach the diameter) when the thresholds fit a moderate lookup table
+    (see :func:`_k.brute_key_shift`)."""
+    if n > _BRUTE_MAX_POINTS:
+        return None
+    return _k.brute_key_shift(thr)
 
 
 def _pair_counts(pts: np.ndarray, radii: np.ndarray, theiler: int, metric: str,
@@ -180,10 +179,12 @@ def _pair_counts(pts: np.ndarray, radii: np.ndarray, theiler: int, metric: str,
     rv = np.concatenate(([0.0], radii))          # bin 0: pairs at distance exactly 0
     if max_points is not None:
         max_points = check_positive_int(max_points, "max_points", minimum=2)
-    if (max_points is None or n <= max_points) and _brute_ok(n, rv):
+    thr = _k.brute_thresholds(rv, code)
+    shift = _brute_shift(n, thr)
+    if (max_points is None or n <= max_points) and shift is not None:
         # every pair outside the Theiler window, counted directly (same counts as the tree)
-        hist = _k.pair_count_brute(np.ascontiguousarray(pts, dtype=np.float64), theiler, rv,
-                                   code)
+        hist = _k.pair_count_brute(np.ascontiguousarray(pts, dtype=np.float64), theiler, thr,
+                                   code, shift)
         cum = np.cumsum(hist)[:-1]
         i = np.arange(n, dtype=np.int64)
         excluded = int(np.sum(np.minimum(n - 1, i + theiler) - np.maximum(0, i - theiler) + 1))
@@ -292,8 +293,11 @@ def correlation_sum(
 
     Pairs are counted with a dual-tree traversal of k-d trees that counts whole groups of
     pairs at once when all their distances fall between two consecutive radii; pairs inside
-    the Theiler window are then subtracted exactly, computed directly in O(N·w). Memory is
-    O(N); no distance matrix is formed.
+    the Theiler window are then subtracted exactly, computed directly in O(N·w). Exact
+    counts of up to 30,000 points instead compute every pair outside the window directly,
+    in vectorised blocks, binning each distance by a lookup table on its bit pattern
+    (exact; faster than the tree at that size, since nearly every group of pairs
+    straddles a radius). Memory is O(N); no distance matrix is formed.
 
     Parameters
     ----------
@@ -393,7 +397,7 @@ def _scaling_fit(u: np.ndarray, v: np.ndarray, valid: np.ndarray, *, tolerance: 
             "a slope (widen the radii / sizes or give more data).")
     runs = np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1)
     short = min(min_points, max(len(rn) for rn in runs))
-    best = None       # ((span, -spread), start, stop)
+    best = None       # (span, start, stop, spread or None until a tie needs it)
     fallback = None   # (relative deviation, start, stop) over windows of length `short`
     for run in runs:
         m = run.size
@@ -409,9 +413,22 @@ def _scaling_fit(u: np.ndarray, v: np.ndarray, valid: np.ndarray, *, tolerance: 
                     fallback = (rel, run[i], run[j - 1] + 1)
                 if j - i < min_points or med <= min_slope or rel > tolerance:
                     continue
-                key = (float(u[run[j - 1]] - u[run[i]]), -float(np.std(slopes[run[i:j]])))
-                if best is None or key > best[0]:
-                    best = (key, run[i], run[j - 1] + 1)
+                # ranking: wider span first, then smaller spread of slopes (computed only
+                # for ties in span, which are rare)
+                span = float(u[run[j - 1]] - u[run[i]])
+                if best is not None and span < best[0]:
+                    continue
+                if best is not None and span == best[0]:
+                    b_spread = best[3]
+                    if b_spread is None:
+                        b_spread = float(np.std(slopes[best[1]:best[2]]))  # a run: all usable
+                    spread = float(np.std(slopes[run[i:j]]))
+                    if not spread < b_spread:
+                        best = (best[0], best[1], best[2], b_spread)
+                        continue
+                    best = (span, run[i], run[j - 1] + 1, spread)
+                else:
+                    best = (span, run[i], run[j - 1] + 1, None)
     if best is not None:
         start, stop, found = best[1], best[2], True
     else:
@@ -504,7 +521,11 @@ def _default_radii(pts: np.ndarray, theiler: int, metric: str, n_radii: int, see
 
     The smallest radius is the median, over up to 1000 random reference points, of the
     distance to the nearest point outside the Theiler window (there C(r) ~ 1/N); the largest
-    is the diameter of the bounding box of the points.
+    is the diameter of the bounding box of the points. Each radius is then moved up a
+    little (:func:`_k.align_radii`: Chebyshev by under 2**-7 relative, Euclidean typically
+    under 1 %, at most a few %) to a value at which the brute-force pair counter bins
+    distances exactly by a table lookup on their bit patterns, with no comparison; radii
+    so close together that this would merge two are left as they are.
     """
     from scipy.spatial import cKDTree
 
@@ -532,7 +553,9 @@ def _default_radii(pts: np.ndarray, theiler: int, metric: str, n_radii: int, see
     nn = nn[np.isfinite(nn) & (nn > 0)]
     r_lo = float(np.median(nn)) if nn.size else r_hi * 1e-3
     r_lo = min(max(r_lo, r_hi * 1e-6), r_hi / 10.0)
-    return np.geomspace(r_lo, r_hi, n_radii)
+    r = np.geomspace(r_lo, r_hi, n_radii)
+    aligned = _k.align_radii(r, _metric_code(metric))
+    return aligned if np.all(np.diff(aligned) > 0) else r
 
 
 def correlation_dimension(
@@ -580,7 +603,9 @@ def correlation_dimension(
         frequency of its periodogram, :func:`~attractor.analysis.embedding.theiler_window`).
     radii : array_like, optional
         Radii (> 0). Default: ``n_radii`` log-spaced radii from the median nearest-neighbour
-        distance (outside the Theiler window) to the diameter of the points.
+        distance (outside the Theiler window) to the diameter of the points, each rounded
+        up slightly (Chebyshev: by less than 2**-7 relative; Euclidean: typically below
+        1 %) to a value the exact pair counter bins fastest (see ``_default_radii``).
     metric : {"chebyshev", "euclidean"}
     n_radii : int
         Number of default radii.
