@@ -26,7 +26,7 @@ def inprocess(tasks, tmp_path_factory):
 
 
 def _values(table):
-    t = table[~table["metric"].isin(["fit_seconds", "task_seconds"])]
+    t = table[~table["metric"].isin(["fit_seconds", "task_seconds", "cpu_seconds"])]
     return t.set_index(["task", "metric"])["value"].sort_index()
 
 
@@ -103,6 +103,59 @@ def test_bad_input(tasks):
         run_benchmark(tasks[:1], path="x.txt", progress=False)
     with pytest.raises(ValidationError, match="scheduler must be"):
         run_benchmark(tasks[:1], backend="dask", scheduler="localhost:8786", progress=False)
+
+
+def test_every_learner_is_registered_and_runs():
+    """Issue #7: every learner of the toolkit is in the benchmark. SINDy recovers Lorenz, so its
+    two-period forecast is near perfect (obtained sMAPE ~0.1); the Hankel-DMD runs too."""
+    from attractor.bench import MODELS, run_task
+
+    assert {"ngrc", "esn", "kernel", "sindy", "dmd", "linear_ar", "persistence", "mean"} <= set(MODELS)
+    rows = {m: {r["metric"]: r["value"] for r in run_task(t)}
+            for m, t in zip(("sindy", "dmd"), make_tasks(["lorenz"], ["sindy", "dmd"], **SETTINGS))}
+    assert rows["sindy"]["smape"] < 5 and rows["sindy"]["failed"] == 0
+    assert 0 <= rows["dmd"]["smape"] <= 200 and rows["dmd"]["cpu_seconds"] > 0
+    assert "error" not in rows["dmd"]
+
+
+def test_models_share_the_data_and_failures_score_as_worst(monkeypatch):
+    """Every model of a (system, noise, seed) cell sees the same trajectories; a model that fails
+    on the test data is scored as a non-finite forecast (sMAPE 200, failed = 1), not dropped."""
+    from attractor.bench import runner
+    from attractor.core.errors import DivergenceError
+    from attractor.forecast import Persistence
+
+    class Diverges(Persistence):
+        def forecast(self, history, horizon):
+            raise DivergenceError("the learned flow blew up")
+
+    monkeypatch.setitem(runner.MODELS, "diverges", (lambda **kw: Diverges(), {}))
+    a, b = make_tasks(["lorenz"], ["persistence", "diverges"], ["univariate", "multivariate"], **SETTINGS)[::3]
+    assert runner._data_seed(a) == runner._data_seed(b) and a.task_seed != b.task_seed
+    rows = runner.run_task(b)
+    vals = {r["metric"]: r["value"] for r in rows}
+    assert vals["smape"] == 200.0 and vals["failed"] == 1.0 and vals["vpt_lyapunov"] == 0.0
+    assert "DivergenceError" in rows[0]["params"]
+
+
+def test_interrupted_run_keeps_finished_tasks(tmp_path):
+    """Results are saved at most every save_every seconds, and once more when the run stops."""
+    tasks = make_tasks(["lorenz", "rossler", "chen"], ["persistence"], **SETTINGS)
+    path = tmp_path / "r.csv"
+    seen = []
+
+    def stop_after_two(task, rows):
+        seen.append(task.key)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_benchmark(tasks, path=path, progress=False, save_every=3600, on_result=stop_after_two)
+    assert set(pd.read_csv(path)["task"]) == set(seen)
+    res = run_benchmark(tasks, path=path, progress=False, save_every=3600)
+    assert res.n_resumed == 2 and res.n_run == 1 and set(pd.read_csv(path)["task"]) == {t.key for t in tasks}
+    with pytest.raises(ValidationError, match="save_every"):
+        run_benchmark(tasks, path=path, progress=False, save_every=-1)
 
 
 def test_cli_bench(inprocess, tmp_path):

@@ -4,7 +4,9 @@ import pytest
 
 import attractor
 from attractor.core.errors import InsufficientDataError, ValidationError
-from attractor.forecast import (LinearAR, MeanForecast, Persistence, forecast, protocol_data, split, tune)
+from attractor.forecast import (LinearAR, MeanForecast, Persistence, SINDyForecaster, fit_model, forecast,
+                                protocol_data, split, tune)
+from attractor.learn import DMD, EDMD, HankelDMD, SINDy
 from attractor.learn.reservoir import NGRC
 
 
@@ -21,6 +23,79 @@ def test_protocol_data_matches_gilpin_split(data):
     assert not np.allclose(data.train[:10], data.context[:10])  # a separate test trajectory
     s = split(np.arange(1200.0))
     assert s.train.shape == (1000, 1) and s.validation.shape == (200, 1)
+
+
+def test_protocol_data_is_one_sampled_run_from_a_seeded_random_start(data):
+    """Both trajectories come from attractor.systems.sample (random initial condition on the
+    attractor, drawn with the seed): the same seed gives the same data, another seed other data,
+    and the test trajectory follows the tuning one after transient_periods periods."""
+    from attractor.systems import sample
+
+    again = protocol_data("lorenz")
+    np.testing.assert_array_equal(again.train, data.train)
+    np.testing.assert_array_equal(again.target, data.target)
+    other = protocol_data("lorenz", seed=1)
+    assert not np.allclose(other.train[:5], data.train[:5])
+    small = protocol_data("rossler", n_train_periods=2, n_test_periods=1, points_per_period=20,
+                          transient_periods=3, seed=4)
+    ic_seed = int(np.random.default_rng(4).integers(2**63 - 1, size=2)[0])
+    run = sample("rossler", 2 * 60 + 60, pts_per_period=20, transient_periods=3, random_ic=True, seed=ic_seed).x
+    np.testing.assert_array_equal(np.r_[small.train, small.validation], run[:60])
+    np.testing.assert_array_equal(np.r_[small.context, small.target], run[120:])
+    np.testing.assert_allclose(small.scale, run[:40].std(axis=0))
+    # noise: std = noise x (channel std of that trajectory), same clean data underneath
+    noisy = protocol_data("rossler", n_train_periods=2, n_test_periods=1, points_per_period=20,
+                          transient_periods=3, seed=4, noise=0.2, univariate=True)
+    resid = np.r_[noisy.train, noisy.validation][:, 0] - run[:60, 0]
+    assert noisy.channels == (0,) and 0.1 < resid.std() / (0.2 * run[:60, 0].std()) < 1.6
+    with pytest.raises(ValidationError, match="noise"):
+        protocol_data("lorenz", noise=-0.1)
+
+
+def test_forecast_for_every_learner_family():
+    """SINDy (integrated from the last sample), exact/Hankel/extended DMD (their predict) and the
+    NumPy-RK4 SINDy forecaster all continue a trajectory of a system they can represent exactly:
+    a damped oscillator (linear, so DMD and EDMD are exact) and Lorenz (polynomial, for SINDy)."""
+    dt = 0.05
+    t = np.arange(400) * dt
+    osc = np.c_[np.exp(-0.1 * t) * np.cos(2 * t), np.exp(-0.1 * t) * np.sin(2 * t)]
+    hist, future = osc[:300], osc[300:340]
+    for model in (DMD(rank=2), EDMD(degree=1), HankelDMD(delays=3)):
+        m = fit_model(model, hist, dt)
+        np.testing.assert_allclose(forecast(m, hist, 40), future, atol=1e-8)
+    # univariate Hankel DMD: x_k = cos(2 t_k) e^{-0.1 t_k} obeys a 2-term linear recurrence
+    m = fit_model(HankelDMD(delays=4), hist[:, :1], dt)
+    np.testing.assert_allclose(forecast(m, hist[:, :1], 40), future[:, :1], atol=1e-8)
+    with pytest.raises(ValidationError, match="channel"):
+        forecast(m, hist, 5)
+
+    lorenz = attractor.system("lorenz")
+    x = lorenz.trajectory(1200, dt=0.01, transient=20).x
+    sindy = fit_model(SINDy(), x[:1000], 0.01)            # fit(X, t=step)
+    via_system = forecast(sindy, x[:1000], 100)           # to_system(), compiled integrator
+    fast = fit_model(SINDyForecaster(), x[:1000], 0.01)
+    np.testing.assert_allclose(fast.coef_, sindy.coef_[:, np.any(sindy.coef_ != 0, axis=0)])
+    np.testing.assert_allclose(fast.forecast(x[:1000], 100), via_system, rtol=1e-6, atol=1e-6 * x.std())
+    truth = x[1000:1100]
+    assert np.max(np.abs(via_system - truth)) < 0.05 * x.std()
+    with pytest.raises(ValidationError, match="20 features, more than max_features=19"):
+        SINDyForecaster(degree=3, max_features=19).fit(x[:1000], dt=0.01)
+
+
+def test_sindy_forecaster_marks_divergence_with_nan():
+    """A learned flow that blows up gives NaN from the first sample past the divergence bound on.
+
+    Data: x(t) = 1/(2 − t), the solution of x' = x² through x(0) = 1/2, on t ∈ [0, 0.5]. From
+    x(0.5) = 2/3 the learned flow reaches infinity at t = 2, i.e. 1.5 time units later."""
+    t = np.linspace(0, 0.5, 200)
+    dt = t[1] - t[0]
+    x = 1.0 / (2.0 - t)
+    m = SINDyForecaster(degree=2).fit(x, dt=dt)
+    assert m.model_.equations(3) == ["dx0/dt = x0^2"]
+    pred = m.forecast(x[-1:], 800)[:, 0]
+    k = np.flatnonzero(np.isnan(pred))
+    assert k.size and np.all(np.isfinite(pred[:k[0]])) and np.all(np.isnan(pred[k[0]:]))
+    assert (k[0] + 1) * dt == pytest.approx(1.5, rel=0.01)
 
 
 def test_baselines_known_answers():
@@ -64,6 +139,23 @@ def test_tune_respects_budget(data):
     r3 = tune(NGRC, {"delays": [1, 2, 3, 4], "ridge": [1e-8, 1e-6, 1e-4, 1e-2]}, data.train, data.validation,
               dt=data.dt, max_fits=16, max_seconds=1e-9)
     assert r3.n_fits == 1 and r3.exhausted == "max_seconds"
+
+
+def test_tune_with_extra_origins_averages_the_windows(data):
+    """n_origins = 2: the score is the mean sMAPE of the validation forecast and of the two
+    in-sample forecasts of the blocks before it; origins too close to the start are skipped."""
+    from attractor.forecast.metrics import smape
+
+    r = tune(LinearAR, {"order": [3]}, data.train, data.validation, dt=data.dt, n_origins=2)
+    m = LinearAR(order=3).fit(data.train)
+    h = len(data.validation)
+    windows = [(data.train, data.validation), (data.train[:-h], data.train[-h:]),
+               (data.train[:-2 * h], data.train[-2 * h:-h])]
+    expected = np.mean([smape(y, forecast(m, hist, h)) for hist, y in windows])
+    assert r.best_score == pytest.approx(expected, rel=1e-12)
+    r5 = tune(LinearAR, {"order": [3]}, data.train, data.validation, dt=data.dt, n_origins=5)
+    r2 = tune(LinearAR, {"order": [3]}, data.train, data.validation, dt=data.dt, n_origins=2)
+    assert r5.best_score == r2.best_score       # origins before train/2 are not used
 
 
 def test_bad_input(data):

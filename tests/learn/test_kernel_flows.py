@@ -65,6 +65,28 @@ def test_gradients_and_jacobian(lorenz, kernel):
         e[j] = 1e-6
         Jfd[:, j] = (m.step(z + e) - m.step(z - e)) / 2e-6
     np.testing.assert_allclose(J, Jfd, atol=1e-6, rtol=1e-5)
+    # the forecast loop (kernel rows computed inline) is the closed-loop map step()/decode()
+    f = m.forecast(x[:100], 4)
+    seq, zz = [], z
+    for _ in range(4):
+        zz = m.step(zz)
+        seq.append(m.decode(zz))
+    np.testing.assert_allclose(f, np.array(seq), rtol=1e-10, atol=1e-10)
+
+
+def test_all_points_as_landmarks_is_exact_kernel_ridge(lorenz):
+    """With every training pair a landmark the Nyström normal equations K (K + λI) c = K Y reduce
+    to kernel ridge regression, c = (K + λI)⁻¹ Y (solved directly); the training fit is K c."""
+    x = lorenz[:400]
+    m = KernelFlows(kernel="matern52", delays=2, n_iter=3, n_landmarks=10_000, nugget=1e-4).fit(x, dt=0.01)
+    Z, Y = m._Ztr, m._Ytr
+    assert m.landmarks_.shape == Z.shape
+    K = m._kernel(Z, Z, m.theta_)
+    nystrom = np.linalg.solve(K @ K + 1e-4 * K, K @ Y)
+    np.testing.assert_allclose(K @ m.coef_, K @ nystrom, rtol=1e-6, atol=1e-9)
+    rmse = np.sqrt(np.mean((K @ m.coef_ - Y) ** 2))
+    assert m.train_rmse_ == pytest.approx(rmse, rel=1e-12)
+    np.testing.assert_allclose(m.predict(x)[:-1], (Z[:, :3] + K @ m.coef_) * m.scale_ + m.mean_, rtol=1e-9)
 
 
 @pytest.mark.slow

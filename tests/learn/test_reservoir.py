@@ -5,7 +5,7 @@ import pytest
 import attractor
 from attractor.core.errors import InsufficientDataError, ValidationError
 from attractor.forecast.metrics import valid_prediction_time
-from attractor.learn.reservoir import ESN, NGRC
+from attractor.learn.reservoir import ESN, NGRC, ridge_solve
 
 LAMBDA = 0.9056  # largest Lyapunov exponent of Lorenz-63 (Gauthier et al. 2021; Sprott 2003)
 
@@ -83,6 +83,37 @@ def test_closed_loop_map_and_jacobian(lorenz01, make):
     assert traj.x.shape == (5, m.dimension)
 
 
+def test_ridge_solve_both_paths_match_normal_equations():
+    """SVD path (<= 500 features) and Cholesky path (> 500) give the ridge solution
+    W = Y^T Phi (Phi^T Phi + r I)^-1."""
+    rng = np.random.default_rng(0)
+    for p in (40, 620):
+        Phi = rng.standard_normal((900, p))
+        Y = rng.standard_normal((900, 3))
+        exact = np.linalg.solve(Phi.T @ Phi + 1e-3 * np.eye(p), Phi.T @ Y).T
+        np.testing.assert_allclose(ridge_solve(Phi, Y, 1e-3), exact, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("n", [80, 400])   # dense eigenvalues / ARPACK
+def test_esn_reservoir_scaling_and_cached_spectral_radius(lorenz01, n):
+    """The reservoir is rescaled to the requested spectral radius (checked against dense
+    eigenvalues; ARPACK asked for one eigenvalue was up to 2 % off on such matrices); refits with
+    the same integer seed reuse the cached radius of the unscaled matrix and give identical models."""
+    from attractor.learn import reservoir
+
+    x = lorenz01[:600]
+    reservoir._RHO_CACHE.clear()
+    m1 = ESN(n_reservoir=n, spectral_radius=0.8, seed=7).fit(x, dt=0.01)
+    assert len(reservoir._RHO_CACHE) == 1
+    rho = np.max(np.abs(np.linalg.eigvals(m1.W_.toarray())))
+    assert rho == pytest.approx(0.8, rel=1e-9)
+    m2 = ESN(n_reservoir=n, spectral_radius=0.8, seed=7).fit(x, dt=0.01)     # cached radius
+    np.testing.assert_array_equal(m2.W_out_, m1.W_out_)
+    m3 = ESN(n_reservoir=n, spectral_radius=1.1, seed=7).fit(x, dt=0.01)     # same matrix, rescaled
+    assert len(reservoir._RHO_CACHE) == 1
+    np.testing.assert_allclose(m3.W_.toarray() * 0.8 / 1.1, m1.W_.toarray(), rtol=1e-12, atol=0)
+
+
 def test_bad_input(lorenz01):
     x = lorenz01[:1000]
     m = NGRC(delays=3, stride=2).fit(x, dt=0.01)
@@ -106,3 +137,7 @@ def test_bad_input(lorenz01):
         ESN(leak_rate=1.5).fit(x)
     with pytest.raises(ValidationError, match="constant"):
         NGRC().fit(np.ones((100, 2)))
+    # 3 channels x 4 delays, cubic: 1 + 12 + 78 + 364 = 455 features
+    with pytest.raises(ValidationError, match="455 features, more than max_features=400"):
+        NGRC(delays=4, degree=3, max_features=400).fit(x)
+    assert NGRC(delays=4, degree=3, max_features=455).fit(x).n_features_ == 455

@@ -23,8 +23,9 @@ def register(app: typer.Typer) -> None:
     @_friendly
     def bench(
         systems: Optional[str] = typer.Option(None, "--systems", help="Comma-separated systems (default: all flows)."),
-        models: str = typer.Option("ngrc,esn,linear_ar,persistence", "--models",
-                                   help="Comma-separated models: ngrc, esn, kernel, linear_ar, persistence, mean."),
+        models: str = typer.Option("all", "--models",
+                                   help="Comma-separated models (ngrc, esn, kernel, sindy, dmd, linear_ar, "
+                                        "persistence, mean) or 'all'."),
         variants: str = typer.Option("multivariate", "--variants", help="multivariate and/or univariate."),
         noise: str = typer.Option("0", "--noise", help="Comma-separated noise levels (fraction of channel std)."),
         out: Path = typer.Option(Path("bench_results.csv"), "--out", help="Results table (.csv or .parquet)."),
@@ -34,6 +35,8 @@ def register(app: typer.Typer) -> None:
         workers: int = typer.Option(2, "--workers", help="Processes / LocalCluster workers."),
         max_fits: int = typer.Option(12, "--max-fits", help="Tuning budget: fits per task."),
         max_seconds: float = typer.Option(60.0, "--max-seconds", help="Tuning budget: seconds per task."),
+        origins: int = typer.Option(2, "--origins",
+                                    help="Extra in-sample forecast windows averaged into the tuning score."),
         points_per_period: int = typer.Option(100, "--points-per-period"),
         train_periods: float = typer.Option(10, "--train-periods"),
         test_periods: float = typer.Option(2, "--test-periods"),
@@ -44,12 +47,14 @@ def register(app: typer.Typer) -> None:
         """Forecast catalogue systems with several models; write a tidy table and print median/IQR."""
         from rich.table import Table
 
-        from .runner import make_tasks, run_benchmark
+        from .runner import MODELS, make_tasks, run_benchmark
 
         noises = [float(v) for v in _split(noise) or ["0"]]
-        tasks = make_tasks(_split(systems), _split(models) or [], _split(variants) or ["multivariate"], noises,
+        model_names = list(MODELS) if models.strip().lower() == "all" else (_split(models) or [])
+        tasks = make_tasks(_split(systems), model_names, _split(variants) or ["multivariate"], noises,
                            seed=seed, n_train_periods=train_periods, n_test_periods=test_periods,
-                           points_per_period=points_per_period, max_fits=max_fits, max_seconds=max_seconds)
+                           points_per_period=points_per_period, max_fits=max_fits, max_seconds=max_seconds,
+                           n_origins=origins)
         if scheduler is not None:
             backend = "dask"
         res = run_benchmark(tasks, path=out, resume=resume, backend=backend, n_workers=workers,

@@ -8,9 +8,17 @@ pure function of its fields (its seed is derived from its key with CRC-32), so e
 gives the same numbers.
 
 Results are a tidy table, one row per (task, metric): columns ``task, system, model, variant,
-noise, metric, value, params``. The file (``.csv`` or ``.parquet``) is rewritten atomically
-after every finished task, so an interrupted run loses nothing it finished and
-``resume=True`` skips the tasks already in it.
+noise, metric, value, params``. Metrics: those of :func:`attractor.forecast.score_forecast`
+(``smape`` on the 0–200 scale, ``vpt_lyapunov``, ...), ``failed`` (1 when the tuned model
+failed or diverged on the test data: it is then scored as a non-finite forecast, sMAPE 200),
+``n_fits``, ``fit_seconds``, ``task_seconds`` (wall) and ``cpu_seconds`` (CPU time of the task;
+BLAS is single-threaded inside a task). The file (``.csv`` or ``.parquet``) is rewritten
+atomically every few seconds and when the run ends or is interrupted, and ``resume=True``
+skips the tasks already in it.
+
+Every model of a (system, noise, seed) cell sees the same data: the trajectories are drawn
+with a seed derived from those fields only; the model's own seed (reservoir, landmarks, grid
+sampling) comes from the full task key.
 
 Backends: ``"inprocess"`` (a loop), ``"processes"`` (``concurrent.futures`` process pool) and
 ``"dask"`` (``dask.distributed``; ``scheduler="local"`` starts a loopback ``LocalCluster``,
@@ -20,6 +28,7 @@ is rescheduled by the scheduler, and results already gathered are already on dis
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -52,15 +61,29 @@ def _esn(**kw):
 def _ngrc(**kw):
     from ..learn.reservoir import NGRC
 
+    kw.setdefault("max_features", 2000)
     return NGRC(**kw)
 
 
 def _kernel(**kw):
     from ..learn.kernel_flows import KernelFlows
 
-    kw.setdefault("n_iter", 60)
-    kw.setdefault("n_landmarks", 300)
+    kw.setdefault("n_iter", 30)
+    kw.setdefault("n_landmarks", 2000)   # every training pair (1000 in the protocol): exact kernel ridge
     return KernelFlows(**kw)
+
+
+def _sindy(**kw):
+    from ..forecast.protocol import SINDyForecaster
+
+    kw.setdefault("max_features", 120)
+    return SINDyForecaster(**kw)
+
+
+def _dmd(**kw):
+    from ..learn.dmd import HankelDMD
+
+    return HankelDMD(**kw)
 
 
 def _linear_ar(**kw):
@@ -81,17 +104,25 @@ def _mean(**kw):
     return MeanForecast()
 
 
-# name -> (factory, tuning grid)
+# name -> (factory, tuning grid). Delay models (ngrc, kernel, dmd) span windows of up to about half
+# a period (100 samples per period in the protocol) so that univariate series can be embedded. NGRC
+# and SINDy settings whose feature count exceeds a cap (2000 / 120; reached only by the
+# high-dimensional flows) are skipped by the tuner, which keeps every task within seconds.
 MODELS: dict[str, tuple[Callable[..., Any], dict[str, list]]] = {
     "ngrc": (_ngrc, {"delays": [1, 2, 3, 4], "stride": [1, 2, 4], "ridge": [1e-8, 1e-6, 1e-4, 1e-2],
                      "degree": [2, 3]}),
     "esn": (_esn, {"spectral_radius": [0.5, 0.9, 1.2], "ridge": [1e-8, 1e-6, 1e-4],
                    "input_scaling": [0.1, 0.5, 1.0], "leak_rate": [0.5, 1.0]}),
-    "kernel": (_kernel, {"delays": [1, 2, 4], "stride": [1, 3], "kernel": ["rbf", "matern52"]}),
+    "kernel": (_kernel, {"delays": [4, 6, 8], "stride": [4, 6, 8], "kernel": ["rbf", "matern52"]}),
+    "sindy": (_sindy, {"degree": [2, 3], "weak": [False, True]}),
+    "dmd": (_dmd, {"delays": [10, 25, 50, 100], "rank": [None, 12]}),
     "linear_ar": (_linear_ar, {"order": [1, 2, 5, 10, 20], "ridge": [0.0, 1e-6]}),
     "persistence": (_persistence, {}),
     "mean": (_mean, {}),
 }
+
+#: models whose factory takes a ``seed`` (the task's seed is passed)
+SEEDED_MODELS = ("esn", "kernel")
 
 
 def default_systems() -> list[str]:
@@ -116,11 +147,13 @@ class Task:
     points_per_period: int = 100
     max_fits: int = 12
     max_seconds: float = 60.0
+    n_origins: int = 2                 # extra in-sample forecast windows in the tuning score (tune())
 
     @property
     def key(self) -> str:
         return (f"{self.system}|{self.model}|{self.variant}|{self.noise:g}|{self.seed}|"
-                f"{self.n_train_periods:g}|{self.n_test_periods:g}|{self.points_per_period}|{self.max_fits}")
+                f"{self.n_train_periods:g}|{self.n_test_periods:g}|{self.points_per_period}|{self.max_fits}|"
+                f"{self.n_origins}")
 
     @property
     def task_seed(self) -> int:
@@ -141,46 +174,90 @@ def make_tasks(systems: Sequence[str] | None = None, models: Sequence[str] = ("n
     for nz in noises:
         if not (float(nz) >= 0 and math.isfinite(float(nz))):
             raise ValidationError(f"noise levels must be finite and >= 0; got {nz!r}.")
+    from ..core.validation import check_positive_int
     from ..systems import system as _system
 
+    if "n_origins" in settings:
+        settings["n_origins"] = check_positive_int(settings["n_origins"], "n_origins", minimum=0)
+    if "max_fits" in settings:
+        settings["max_fits"] = check_positive_int(settings["max_fits"], "max_fits")
     canon = []
     for s in systems:
         canon.append(_system(s).name)   # raises UnknownSystemError with suggestions
     return [Task(s, m, v, float(nz), **settings) for s in canon for m in models for v in variants for nz in noises]
 
 
+def _one_blas_thread():
+    """Context limiting BLAS/OpenMP pools to one thread (tasks are small; the backend parallelises)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1)
+
+
 def run_task(task: Task) -> list[dict]:
-    """Run one task; return its tidy rows (errors become a row with metric ``error``)."""
+    """Run one task; return its tidy rows.
+
+    The data depend on the system, noise level, protocol settings and ``seed`` only (not on the
+    model or variant), so every model is scored on the same trajectories and noise. A model
+    that fails on the test data (singular fit, diverging forecast, too little data for the
+    tuned settings) is scored as a non-finite forecast (sMAPE 200, zero valid time) with
+    metric ``failed`` = 1 and the reason in ``params``; anything else (e.g. the data could not
+    be generated) becomes a row with metric ``error``. BLAS runs single-threaded inside a task.
+    """
+    with _one_blas_thread():
+        return _run_task(task)
+
+
+def _data_seed(task: Task) -> int:
+    key = (f"{task.system}|{task.noise:g}|{task.seed}|{task.n_train_periods:g}|{task.n_test_periods:g}|"
+           f"{task.points_per_period}")
+    return zlib.crc32(key.encode()) & 0x7FFFFFFF
+
+
+def _run_task(task: Task) -> list[dict]:
     from ..forecast.metrics import score_forecast
-    from ..forecast.protocol import forecast, protocol_data, tune
+    from ..forecast.protocol import MODEL_FAILURES, fit_model, forecast, protocol_data, tune
 
     base = {"task": task.key, "system": task.system, "model": task.model, "variant": task.variant,
             "noise": task.noise}
     t0 = time.perf_counter()
+    c0 = time.process_time()
     try:
         data = protocol_data(task.system, n_train_periods=task.n_train_periods, n_test_periods=task.n_test_periods,
                              points_per_period=task.points_per_period, noise=task.noise,
-                             univariate=task.variant == "univariate", seed=task.task_seed)
+                             univariate=task.variant == "univariate", seed=_data_seed(task))
         factory, grid = MODELS[task.model]
-        extra = {"seed": task.task_seed} if task.model in ("esn", "kernel") else {}
+        extra = {"seed": task.task_seed} if task.model in SEEDED_MODELS else {}
 
         def make(**p):
             return factory(**extra, **p)
 
         tuned = tune(make, grid, data.train, data.validation, dt=data.dt, max_fits=task.max_fits,
-                     max_seconds=task.max_seconds, seed=task.task_seed)
+                     max_seconds=task.max_seconds, seed=task.task_seed, n_origins=task.n_origins)
+        params = json.dumps(tuned.best_params, sort_keys=True, default=str)
         t_fit = time.perf_counter()
-        model = make(**tuned.best_params).fit(data.context, dt=data.dt)
-        fit_seconds = time.perf_counter() - t_fit
-        pred = forecast(model, data.context, len(data.target))
+        failed = 0.0
+        try:
+            model = fit_model(make(**tuned.best_params), data.context, data.dt)
+            fit_seconds = time.perf_counter() - t_fit
+            pred = forecast(model, data.context, len(data.target))
+        except MODEL_FAILURES as exc:
+            fit_seconds = time.perf_counter() - t_fit
+            pred = np.full(data.target.shape, np.nan)
+            failed = 1.0
+            params = f"{params} failed: {type(exc).__name__}: {exc}"[:500]
+        failed = max(failed, float(not np.all(np.isfinite(pred))))
         scores = score_forecast(data.target, pred, dt=data.dt, lyapunov_exponent=data.lyapunov, scale=data.scale)
         scores["fit_seconds"] = fit_seconds
         scores["n_fits"] = float(tuned.n_fits)
-        params = json.dumps(tuned.best_params, sort_keys=True, default=str)
+        scores["failed"] = failed
     except Exception as exc:  # a failing cell must not stop the benchmark; it is recorded
         scores = {"error": float("nan")}
         params = f"{type(exc).__name__}: {exc}"[:500]
     scores["task_seconds"] = time.perf_counter() - t0
+    scores["cpu_seconds"] = time.process_time() - c0
     return [{**base, "metric": k, "value": float(v), "params": params} for k, v in scores.items()]
 
 
@@ -292,14 +369,17 @@ def _iterate_backend(tasks: list[Task], backend: str, n_workers: int, scheduler,
 def run_benchmark(tasks: Sequence[Task], *, path: str | Path | None = None, resume: bool = True,
                   backend: str = "inprocess", n_workers: int = 2, scheduler: Any = "local", retries: int = 2,
                   timeout: float = 10.0, progress: bool = True,
-                  on_result: Callable[[Task, list[dict]], None] | None = None) -> BenchmarkResult:
+                  on_result: Callable[[Task, list[dict]], None] | None = None,
+                  save_every: float = 5.0) -> BenchmarkResult:
     """Run ``tasks`` on a backend, saving results after each one, and summarise.
 
     Parameters
     ----------
     tasks : sequence of Task
     path : str or Path, optional
-        Results file (``.csv`` or ``.parquet``); rewritten after every finished task.
+        Results file (``.csv`` or ``.parquet``), rewritten atomically (write, then rename) at most
+        every ``save_every`` seconds while tasks finish, and once more at the end or when the run
+        is interrupted (so no finished task is lost unless the process itself is killed).
     resume : bool
         Skip tasks whose key is already in ``path``.
     backend : {"inprocess", "processes", "dask"}
@@ -313,7 +393,10 @@ def run_benchmark(tasks: Sequence[Task], *, path: str | Path | None = None, resu
     progress : bool
         Show a Rich progress bar (on stderr).
     on_result : callable, optional
-        Called as ``on_result(task, rows)`` after each task is saved.
+        Called as ``on_result(task, rows)`` after each task is recorded.
+    save_every : float >= 0
+        Seconds between rewrites of ``path`` (0: after every task). Rewriting the whole table
+        after each of thousands of tasks costs quadratic time (minutes for the full catalogue).
     """
     import pandas as pd
 
@@ -328,24 +411,42 @@ def run_benchmark(tasks: Sequence[Task], *, path: str | Path | None = None, resu
     done = set(table["task"].astype(str)) if len(table) else set()
     todo = [t for t in tasks if t.key not in done]
     n_resumed = len(tasks) - len(todo)
+    save_every = float(save_every)
+    if not save_every >= 0:
+        raise ValidationError(f"save_every must be >= 0 seconds; got {save_every!r}.")
     start = time.perf_counter()
-    rows_all = [table] if len(table) else []
+    records: list[dict] = []
+
+    def current():
+        if not records:
+            return table
+        new = pd.DataFrame(records)
+        return pd.concat([table, new], ignore_index=True) if len(table) else new
+
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     n_failed = 0
-    with Progress(TextColumn("[bold]bench[/] {task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=Console(stderr=True), disable=not progress, transient=False) as bar:
-        tid = bar.add_task(backend, total=len(tasks), completed=n_resumed)
-        for t, rows in _iterate_backend(todo, backend, n_workers, scheduler, int(retries), float(timeout)):
-            n_failed += any(r["metric"] == "error" for r in rows)
-            rows_all.append(pd.DataFrame(rows))
-            if p is not None:
-                _write(pd.concat(rows_all, ignore_index=True), p)
-            if on_result is not None:
-                on_result(t, rows)
-            bar.update(tid, advance=1, description=f"{t.system} · {t.model}")
-    full = pd.concat(rows_all, ignore_index=True) if rows_all else _read(Path("/nonexistent-attractor-bench"))
+    last_save, unsaved = time.perf_counter(), False
+    try:
+        with Progress(TextColumn("[bold]bench[/] {task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=Console(stderr=True), disable=not progress,
+                      transient=False) as bar:
+            tid = bar.add_task(backend, total=len(tasks), completed=n_resumed)
+            for t, rows in _iterate_backend(todo, backend, n_workers, scheduler, int(retries), float(timeout)):
+                n_failed += any(r["metric"] == "error" for r in rows)
+                records.extend(rows)
+                unsaved = True
+                if p is not None and time.perf_counter() - last_save >= save_every:
+                    _write(current(), p)
+                    last_save, unsaved = time.perf_counter(), False
+                if on_result is not None:
+                    on_result(t, rows)
+                bar.update(tid, advance=1, description=f"{t.system} · {t.model}")
+    finally:   # also when the run is interrupted: keep every finished task
+        if p is not None and unsaved:
+            _write(current(), p)
+    full = current()
     keys = {t.key for t in tasks}
     full = full[full["task"].astype(str).isin(keys)].reset_index(drop=True)
     return BenchmarkResult(full, summarize(full), p, len(tasks), len(todo), n_resumed, n_failed,

@@ -22,7 +22,9 @@ the log-parameters ``log θ`` (ℓ, α, w_m, w_l) with the exact gradient
 Scaling to large data: the regressor is the Nyström / subset-of-regressors solution with ``m``
 landmarks ``L`` (random training points): ``c = (K_LZ K_ZL + λ K_LL)^{-1} K_LZ Y``,
 ``f(z) = K(z, L) c``; ``K_LZ K_ZL`` is accumulated in chunks, so memory is O(m² + chunk·m) —
-10⁵ training points with m = 500 need a few MB.
+10⁵ training points with m = 500 need a few MB. With ``n_landmarks`` at least the number of
+training pairs every point is a landmark and the solution is exact kernel ridge regression,
+``c = (K + λI)^{-1} Y`` (one Cholesky factorisation).
 
 References
 ----------
@@ -97,7 +99,8 @@ class KernelFlows(_DelayIncrementMap):
         Gradient-descent iterations, batch size ``N_f`` (``N_c = N_f/2``), step on log-parameters
         (each step is clipped to 0.5 in log units).
     n_landmarks : int
-        Nyström landmarks ``m`` (all training points if fewer).
+        Nyström landmarks ``m``; when there are at most this many training points all of them
+        are used and the fit is exact kernel ridge regression.
     standardize : bool
     seed : int or numpy.random.Generator
     """
@@ -210,6 +213,20 @@ class KernelFlows(_DelayIncrementMap):
             grads.append(p["w_linear"] * lin)
         return K, grads
 
+    def _profile(self, r2: np.ndarray, p: dict) -> np.ndarray:
+        """κ(r) of the kernel family at squared distances ``r2`` (parameters ``p``)."""
+        ell = p["length_scale"]
+        if self.kernel == "rbf":
+            return np.exp(-0.5 * r2 / ell**2)
+        if self.kernel == "matern32":
+            u = np.sqrt(3.0 * r2) / ell
+            return (1 + u) * np.exp(-u)
+        if self.kernel == "matern52":
+            u = np.sqrt(5.0 * r2) / ell
+            return (1 + u + u * u / 3) * np.exp(-u)
+        a = p["alpha"]
+        return (1 + r2 / (2 * a * ell**2)) ** (-a)
+
     def _kernel_grad_z(self, z: np.ndarray, L: np.ndarray, theta) -> np.ndarray:
         """∂K(z, L_j)/∂z, shape (m, len(z))."""
         p = self._unpack(theta)
@@ -298,9 +315,23 @@ class KernelFlows(_DelayIncrementMap):
 
     # ------------------------------------------------------------------ regression
     def _solve(self, theta, rng, chunk: int = 4096):
+        """Landmarks and coefficients; with every training point a landmark, also the training fit.
+
+        With ``L = Z`` the Nyström normal equations ``K (K + λI) c = K Y`` have the kernel ridge
+        solution ``c = (K + λI)⁻¹ Y``, solved directly (one kernel matrix, one Cholesky).
+        """
         Z, Y = self._Ztr, self._Ytr
         m = min(self.n_landmarks, len(Z))
-        L = Z[np.sort(rng.choice(len(Z), size=m, replace=False))] if m < len(Z) else Z.copy()
+        if m == len(Z):
+            K = self._kernel(Z, Z, theta)
+            A = K.copy()
+            A[np.diag_indices(m)] += self.nugget
+            try:
+                c = scipy.linalg.cho_solve(scipy.linalg.cho_factor(A, check_finite=False), Y, check_finite=False)
+            except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+                c = np.linalg.lstsq(A, Y, rcond=None)[0]
+            return Z.copy(), c, K @ c
+        L = Z[np.sort(rng.choice(len(Z), size=m, replace=False))]
         Kll = self._kernel(L, L, theta)
         G = np.zeros((m, m))
         B = np.zeros((m, Y.shape[1]))
@@ -314,7 +345,7 @@ class KernelFlows(_DelayIncrementMap):
             c = scipy.linalg.solve(A, B, assume_a="pos", check_finite=False)
         except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
             c = np.linalg.lstsq(A, B, rcond=None)[0]
-        return L, c
+        return L, c, None
 
     def fit(self, X, t=None, dt: float | None = None) -> "KernelFlows":
         """Learn the kernel (Kernel Flows) and fit the Nyström kernel ridge regressor on ``X``."""
@@ -326,11 +357,14 @@ class KernelFlows(_DelayIncrementMap):
         self._Ytr = Zs[self.window:] - Zs[self.window - 1:-1]
         rng = np.random.default_rng(self.seed)
         self.flow_ = self._learn(rng)
-        self.landmarks_, self.coef_ = self._solve(self.theta_, rng)
+        self.landmarks_, self.coef_, fitted = self._solve(self.theta_, rng)
         self.params_ = self._unpack(self.theta_)
         self._finish_fit(d, d * self.window, Bf[-1], "z")
-        sq = sum(float(np.sum((self._regress(self._Ztr[i:i + 4096]) - self._Ytr[i:i + 4096]) ** 2))
-                 for i in range(0, len(self._Ztr), 4096))
+        if fitted is not None:
+            sq = float(np.sum((fitted - self._Ytr) ** 2))
+        else:
+            sq = sum(float(np.sum((self._regress(self._Ztr[i:i + 4096]) - self._Ytr[i:i + 4096]) ** 2))
+                     for i in range(0, len(self._Ztr), 4096))
         self.train_rmse_ = float(np.sqrt(sq / self._Ytr.size))
         return self
 
@@ -372,10 +406,20 @@ class KernelFlows(_DelayIncrementMap):
         return dF
 
     def _run(self, z, horizon, out):
+        # one kernel row per step: the landmark norms and parameters are hoisted out of the loop
         d = self.n_features_in_
         li = self._lin_idx(d)
+        L, c = self.landmarks_, self.coef_
+        p = self._unpack(self.theta_)
+        w_m, w_l = p["w_main"], p.get("w_linear", 0.0)
+        L_sq = np.einsum("ij,ij->i", L, L)
         for k in range(horizon):
-            new = z[:d] + self._regress(z[li])[0]
+            q = z[li]
+            Lq = L @ q
+            k_row = w_m * self._profile(np.maximum(L_sq + q @ q - 2.0 * Lq, 0.0), p)
+            if self.linear:
+                k_row = k_row + w_l * (Lq + 1.0)
+            new = z[:d] + k_row @ c
             z = np.concatenate([new, z[:-d]]) if self.window > 1 else new
             out[k] = new
         return out
