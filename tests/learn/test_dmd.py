@@ -51,7 +51,48 @@ def test_optimal_rank_gavish_donoho():
     A = signal + 0.1 * rng.standard_normal((n, n))
     s = np.linalg.svd(A, compute_uv=False)
     assert optimal_rank(s, A.shape) == 3
-    assert optimal_rank(np.array([3.0, 2.0, 1.0, 1.0, 1.0]), (5, 5)) == 1  # 2.86 × median(=1)
+    assert optimal_rank(np.array([3.0, 2.0] + [1.0] * 6), (8, 8)) == 1  # 2.86 × median(=1)
+
+
+def test_optimal_rank_keeps_every_mode_of_few_observables():
+    """With fewer than 8 singular values there is no noise bulk for the median rule: a damped
+    rotation observed in 2 channels (singular values of similar size) keeps both modes, so the
+    automatic rank forecasts it exactly (the median rule would keep one and lose the rotation)."""
+    dt = 0.05
+    t = np.arange(400) * dt
+    osc = np.c_[np.exp(-0.1 * t) * np.cos(2 * t), 0.3 * np.exp(-0.1 * t) * np.sin(2 * t)]
+    s = np.linalg.svd(osc[:-1].T, compute_uv=False)
+    omega = 1.43 + 1.82 * (2 / 399) - 0.95 * (2 / 399) ** 2 + 0.56 * (2 / 399) ** 3
+    assert s[1] < omega * np.median(s)          # the median rule would drop the second mode
+    m = DMD().fit(osc[:300], dt)
+    assert m.rank_ == 2
+    np.testing.assert_allclose(np.sort(m.continuous_eigenvalues_.imag), [-2, 2], atol=1e-8)
+    np.testing.assert_allclose(m.forecast(osc[:300], 50), osc[300:350], atol=1e-8)
+    assert optimal_rank(np.array([1.0, 1e-20]), (2, 100)) == 1   # numerically zero values still go
+
+
+def test_dmd_family_forecast_method():
+    """forecast(history, horizon) on every DMD model, exact on a linear flow ẋ = Ax (the
+    one-step map is expm(A dt)); context length, channel and horizon checks."""
+    A = np.array([[-0.1, 2.0, 0.0], [-2.0, -0.1, 0.0], [0.0, 0.0, -0.5]])
+    dt = 0.05
+    step = expm(A * dt)
+    X = np.empty((300, 3))
+    X[0] = [1.0, 0.0, 2.0]
+    for k in range(1, 300):
+        X[k] = step @ X[k - 1]
+    for model, need in ((DMD(), 1), (HankelDMD(delays=5), 5), (EDMD(degree=1), 1)):
+        m = model.fit(X[:200], dt)
+        assert m.required_history == need
+        np.testing.assert_allclose(m.forecast(X[:200], 20), X[200:220], atol=1e-6)
+        with pytest.raises(InsufficientDataError, match=f"at least {need}" if need > 1 else "at least 1"):
+            m.forecast(X[:need - 1] if need > 1 else X[:0], 3)
+        with pytest.raises(ValidationError, match="channel"):
+            m.forecast(X[:200, :2], 3)
+        with pytest.raises(ValidationError, match="horizon"):
+            m.forecast(X[:200], 0)
+    with pytest.raises(ValidationError, match="not fitted"):
+        HankelDMD().forecast(X, 3)
 
 
 def test_hankel_dmd_scalar_observable():

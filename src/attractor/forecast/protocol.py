@@ -1,19 +1,16 @@
 """One forecasting protocol for every learner: ``forecast()``, baselines, splits and tuning.
 
-* :func:`forecast` ``(model, history, horizon)`` works for every fitted learner: anything with a
-  ``forecast(history, horizon)`` method (ESN, NGRC, KernelFlows, the baselines here); the
-  DMD family of :mod:`attractor.learn.dmd` (:class:`~attractor.learn.HankelDMD` conditions on
-  its last ``delays`` samples, :class:`~attractor.learn.DMD` and :class:`~attractor.learn.EDMD`
-  advance the last sample); and — by duck typing — models that expose ``to_system()``
-  (SINDy): the learned flow is integrated (or the learned map iterated) from the last
-  observed sample.
+* :func:`forecast` ``(model, history, horizon)`` works for every fitted learner: every learner
+  of the toolkit has a ``forecast(history, horizon)`` method (ESN, NGRC, KernelFlows, SINDy,
+  DMD / HankelDMD / EDMD, the baselines here; ``required_history`` says how much context each
+  needs), and any other model that exposes ``to_system()`` is simulated from the last
+  observed sample (a flow integrated, a map iterated).
 * :func:`fit_model` fits any of them on a uniformly sampled array with its sampling step
   (``fit(X, dt=...)``, or ``fit(X, t=step)`` for SINDy).
 * Baselines: :class:`Persistence` (repeat the last sample), :class:`MeanForecast` (training
   mean), :class:`LinearAR` (vector autoregression of order ``p`` by least squares).
-* :class:`SINDyForecaster` — SINDy with a polynomial library whose forecast integrates the
-  learned vector field by fixed-step RK4 in NumPy (no per-model compilation; used by the
-  benchmark, where every fit has a different sparsity pattern).
+* :class:`SINDyForecaster` — SINDy with a polynomial library as a tunable forecaster (degree,
+  weak form, a cap on the library size), used by the benchmark.
 * :func:`split` — the split of the public benchmark (Gilpin 2021): train on the first 5/6 of a
   trajectory, tune on the last 1/6; the *test* is a separate trajectory (:func:`protocol_data`)
   whose first 5/6 is the context the tuned model is refitted on and whose last 1/6 is forecast.
@@ -166,23 +163,19 @@ class LinearAR(_Baseline):
 
 
 class SINDyForecaster(_Baseline):
-    """SINDy (polynomial library) whose forecast integrates the learned flow from the last sample.
+    """SINDy with a polynomial library, as a tunable forecaster (used by the benchmark).
 
     ``fit`` runs :class:`attractor.learn.SINDy` (strong or weak form, sparsity chosen by the
-    SINDy defaults) on the data with their sampling step ``dt``. ``forecast`` integrates the
-    learned vector field ``ẋ = Ξ θ(x)`` from ``history[-1]`` by classical fourth-order
-    Runge–Kutta with ``substeps`` steps per sample (``h = dt / substeps``), evaluating the
-    monomials directly from the library's exponent matrix. This is the same model as
-    ``SINDy.to_system()`` integrated by :func:`forecast`, without compiling a module for every
-    sparsity pattern (seconds per new pattern), which is what a benchmark that refits many
-    times needs. A trajectory that leaves ``10⁴`` training standard deviations of the training
-    mean (or becomes non-finite) has diverged: the rest of the forecast is NaN.
+    SINDy defaults) on the data with their sampling step ``dt``; ``forecast`` is
+    :meth:`attractor.learn.SINDy.forecast` (RK4 with ``substeps`` steps per sample in one
+    compiled loop, no per-model compilation) without its divergence warning: a diverged
+    forecast is NaN from the divergence on, which the protocol scores as a failure.
 
     Parameters
     ----------
     degree : int >= 1
         Degree of the polynomial library.
-    weak : bool
+    weak : bool or "auto"
         Weak (integral) form of SINDy, robust to noise.
     substeps : int >= 1
         RK4 steps per sampling interval.
@@ -193,9 +186,9 @@ class SINDyForecaster(_Baseline):
     """
 
     _param_names = ("degree", "weak", "substeps", "max_features")
-    _DIVERGED = 1e4
 
-    def __init__(self, degree: int = 2, weak: bool = False, substeps: int = 4, max_features: int | None = None):
+    def __init__(self, degree: int = 2, weak: bool | str = False, substeps: int = 4,
+                 max_features: int | None = None):
         self.degree = degree
         self.weak = weak
         self.substeps = substeps
@@ -213,37 +206,23 @@ class SINDyForecaster(_Baseline):
         if self.max_features is not None and n_features > check_positive_int(self.max_features, "max_features"):
             raise ValidationError(f"a degree-{degree} library of {X.shape[1]} states has {n_features} features, more "
                                   f"than max_features={self.max_features}.")
-        self.model_ = SINDy(library=library, weak=bool(self.weak)).fit(X, t=self.dt_)
-        coef = self.model_.coef_
-        keep = np.any(coef != 0, axis=0)
-        self.coef_ = np.ascontiguousarray(coef[:, keep], dtype=float)
-        self.exponents_ = np.ascontiguousarray(library.exponents(X.shape[1])[keep], dtype=np.int64)
-        self.mean_ = X.mean(axis=0)
-        sd = X.std(axis=0)
-        self.scale_ = np.where(sd > 0, sd, 1.0)
+        weak = self.weak if isinstance(self.weak, str) else bool(self.weak)
+        self.model_ = SINDy(library=library, weak=weak).fit(X, t=self.dt_)
         return self
 
     def forecast(self, history, horizon: int) -> np.ndarray:
-        from ._kernels import polynomial_rk4
+        import warnings
 
         horizon = check_positive_int(horizon, "horizon")
-        x0 = np.ascontiguousarray(self._check(history)[-1], dtype=float)
-        m = check_positive_int(self.substeps, "substeps")
-        return polynomial_rk4(x0, self.coef_, self.exponents_, self.dt_ / m, m, horizon, self.mean_,
-                              self._DIVERGED * self.scale_)
+        h = self._check(history)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return self.model_.forecast(h, horizon, substeps=check_positive_int(self.substeps, "substeps"))
 
 
 # ====================================================================== forecast()
-def _hankel_dmd():
-    from ..learn.dmd import HankelDMD
-
-    return HankelDMD
-
-
 def required_history(model) -> int:
     """Samples of context ``forecast(model, ...)`` needs (1 for models advanced from the last sample)."""
-    if isinstance(model, _hankel_dmd()):
-        return check_positive_int(model.delays, "delays")
     return int(getattr(model, "required_history", 1))
 
 
@@ -264,33 +243,16 @@ def fit_model(model, X, dt: float | None):
     return model if out is None else out
 
 
-def _dmd_forecast(model, h: np.ndarray, horizon: int) -> np.ndarray | None:
-    """Forecast of a fitted DMD-family model, or None if ``model`` is not one."""
-    from ..learn.dmd import DMD, EDMD, HankelDMD
-
-    if isinstance(model, HankelDMD):
-        model._check_fitted()
-        if h.shape[1] != model.n_observables_:
-            raise ValidationError(f"history has {h.shape[1]} channel(s) but the model was fitted on "
-                                  f"{model.n_observables_}.")
-        return model.predict(h, horizon)
-    if isinstance(model, (DMD, EDMD)):
-        return model.predict(h[-1], horizon)
-    return None
-
-
 def forecast(model, history, horizon: int, *, dt: float | None = None) -> np.ndarray:
     """Forecast ``horizon`` samples after ``history`` with a fitted model.
 
     Parameters
     ----------
     model
-        A fitted learner. Used, in this order: ``model.forecast(history, horizon)``; a
-        :class:`~attractor.learn.HankelDMD` forecasts from its last ``delays`` samples, a
-        :class:`~attractor.learn.DMD` or :class:`~attractor.learn.EDMD` advances
-        ``history[-1]`` (their ``predict``); else ``model.to_system()`` — a flow (e.g. SINDy)
-        is integrated from ``history[-1]`` with sampling step ``dt`` (default ``model.dt_`` or
-        the system's ``default_dt``), a map is iterated.
+        A fitted learner. Used, in this order: ``model.forecast(history, horizon)`` (with
+        ``dt=dt`` when given and the method takes it, e.g. SINDy); else ``model.to_system()``
+        — a flow is integrated from ``history[-1]`` with sampling step ``dt`` (default
+        ``model.dt_`` or the system's ``default_dt``), a map is iterated.
     history : array_like, shape (n_times,) or (n_times, n_channels)
         Observed samples ending at the forecast origin (no NaN).
     horizon : int >= 1
@@ -308,11 +270,9 @@ def forecast(model, history, horizon: int, *, dt: float | None = None) -> np.nda
         raise InsufficientDataError(f"history has {h.shape[0]} samples; {type(model).__name__} needs at least "
                                     f"{need} as context.")
     if hasattr(model, "forecast") and callable(model.forecast):
-        out = np.asarray(model.forecast(h, horizon), dtype=float)
+        kw = {"dt": dt} if dt is not None and "dt" in inspect.signature(model.forecast).parameters else {}
+        out = np.asarray(model.forecast(h, horizon, **kw), dtype=float)
         return out.reshape(horizon, -1)
-    out = _dmd_forecast(model, h, horizon)
-    if out is not None:
-        return np.asarray(out, dtype=float).reshape(horizon, -1)
     if hasattr(model, "to_system"):
         sysm = model.to_system()
         if sysm.dimension != h.shape[1]:

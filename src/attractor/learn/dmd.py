@@ -45,15 +45,28 @@ from .libraries import Library, PolynomialLibrary
 __all__ = ["DMD", "HankelDMD", "EDMD", "optimal_rank", "LinearMap", "KoopmanMap"]
 
 
+#: Fewest singular values for which the Gavish–Donoho median rule is applied (see optimal_rank).
+MIN_SINGULAR_VALUES_FOR_THRESHOLD = 8
+
+
 def optimal_rank(s: np.ndarray, shape: tuple[int, int]) -> int:
-    """Gavish–Donoho optimal hard-threshold rank for singular values ``s`` of a matrix of ``shape``."""
+    """Gavish–Donoho optimal hard-threshold rank for singular values ``s`` of a matrix of ``shape``.
+
+    The rule estimates the noise level from the median singular value, which assumes that most
+    singular values belong to the noise bulk. With fewer than
+    ``MIN_SINGULAR_VALUES_FOR_THRESHOLD`` singular values (a few observables, e.g. DMD of a
+    2- or 3-channel series) there is no bulk: the median is a signal singular value and the
+    rule would discard real modes, so the numerical rank is returned instead.
+    """
     s = np.asarray(s, float)
     if s.size == 0 or s[0] == 0:
         return 0
+    numerical = s[0] * max(shape) * np.finfo(float).eps
+    if s.size < MIN_SINGULAR_VALUES_FOR_THRESHOLD:
+        return max(1, int(np.sum(s > numerical)))
     beta = min(shape) / max(shape)
     omega = 0.56 * beta ** 3 - 0.95 * beta ** 2 + 1.82 * beta + 1.43
     tau = omega * np.median(s)
-    numerical = s[0] * max(shape) * np.finfo(float).eps
     return max(1, int(np.sum((s > tau) & (s > numerical))))
 
 
@@ -93,6 +106,33 @@ class _DMDBase:
     def _check_fitted(self):
         if not hasattr(self, "eigenvalues_"):
             raise ValidationError(f"this {type(self).__name__} is not fitted yet; call fit(X, dt) first.")
+
+    @property
+    def required_history(self) -> int:
+        """Samples of context :meth:`forecast` needs (the last one: the state is observed)."""
+        return 1
+
+    def forecast(self, history, horizon: int) -> np.ndarray:
+        """Forecast ``horizon`` samples after the last row of ``history`` (rows are time).
+
+        Parameters
+        ----------
+        history : array_like, shape (n_times, n_channels) or (n_times,)
+            Observed samples ending at the forecast origin; at least ``required_history`` rows
+            with the channels the model was fitted on.
+        horizon : int >= 1
+
+        Returns
+        -------
+        numpy.ndarray, shape (horizon, n_channels)
+        """
+        self._check_fitted()
+        horizon = check_positive_int(horizon, "horizon")
+        H = _snapshots(history, "history", min_times=self.required_history)
+        if H.shape[1] != self._n_channels:
+            raise ValidationError(f"history has {H.shape[1]} channel(s) but the model was fitted on "
+                                  f"{self._n_channels}.")
+        return self._forecast(H, horizon)
 
     @property
     def continuous_eigenvalues_(self) -> np.ndarray:
@@ -163,6 +203,13 @@ class DMD(_DMDBase):
         self.x_last_ = X[-1].copy()
         return self
 
+    @property
+    def _n_channels(self) -> int:
+        return self.n_features_
+
+    def _forecast(self, H: np.ndarray, horizon: int) -> np.ndarray:
+        return self.predict(H[-1], horizon)
+
     def eigenfunctions(self, X) -> np.ndarray:
         """Koopman eigenfunction values ``φ(x) = Φ⁺ x`` for rows of ``X``, shape (n, r)."""
         self._check_fitted()
@@ -219,6 +266,18 @@ class HankelDMD(DMD):
         self.n_observables_ = X.shape[1]
         super().fit(_hankel(X, d), dt)
         return self
+
+    @property
+    def required_history(self) -> int:
+        """``delays``: the forecast conditions on the last ``delays`` samples."""
+        return check_positive_int(self.delays, "delays")
+
+    @property
+    def _n_channels(self) -> int:
+        return self.n_observables_
+
+    def _forecast(self, H: np.ndarray, horizon: int) -> np.ndarray:
+        return self.predict(H, horizon)
 
     def predict(self, history, n_steps: int) -> np.ndarray:
         """Forecast the observables ``n_steps`` samples after the last row of ``history`` (>= delays rows)."""
@@ -364,6 +423,13 @@ class EDMD(_DMDBase):
 
     def _advance(self, X):
         return self._psi(X) @ (self.K_ @ self._B)
+
+    @property
+    def _n_channels(self) -> int:
+        return self.n_states_
+
+    def _forecast(self, H: np.ndarray, horizon: int) -> np.ndarray:
+        return self.predict(H[-1], horizon)
 
     def predict(self, x0, n_steps: int) -> np.ndarray:
         """Iterate the state map ``n_steps`` times from ``x0``; rows are the successive states."""

@@ -357,6 +357,10 @@ class SINDy:
         steps = np.diff(times[0])
         self.dt_ = float(np.median(steps)) if steps.size else None
         self.x0_ = runs[0][-1].copy()
+        stacked = np.vstack(runs)
+        self.state_mean_ = stacked.mean(axis=0)
+        sd = stacked.std(axis=0)
+        self.state_scale_ = np.where(sd > 0, sd, 1.0)
         self.train_rows_ = (Theta, Y)
         if isinstance(optimizer, EnsembleOptimizer):
             self.inclusion_probabilities_ = optimizer.inclusion_probabilities_
@@ -460,6 +464,90 @@ class SINDy:
                 "library": repr(self.library_), "optimizer": repr(self.optimizer_)}
         return SymbolicSystem(spec, params, x0=self.x0_ if x0 is None else x0,
                               dt=None if self.discrete_time else self.dt_, metadata=meta)
+
+    #: A forecast leaving ``DIVERGED`` training standard deviations of the training mean has diverged.
+    DIVERGED = 1e4
+
+    @property
+    def required_history(self) -> int:
+        """Samples of context :meth:`forecast` needs: the last observed state."""
+        return 1
+
+    def forecast(self, history, horizon: int, *, dt: float | None = None, substeps: int = 4) -> np.ndarray:
+        """Forecast ``horizon`` samples after the last row of ``history`` with the learned model.
+
+        A flow is integrated from ``history[-1]`` and sampled every ``dt`` (default: the
+        training sampling step ``dt_``); a map (``discrete_time``) is iterated. With a
+        :class:`PolynomialLibrary` the flow is integrated by classical RK4 with ``substeps``
+        steps per sample in one compiled loop shared by every model (no per-model compilation,
+        which :meth:`to_system` needs: seconds per new set of equations); other libraries
+        integrate :meth:`to_system` with its adaptive integrator.
+
+        If the forecast diverges (non-finite, or more than ``DIVERGED`` training standard
+        deviations from the training mean) the remaining rows are NaN and a ``RuntimeWarning``
+        says after how many samples.
+
+        Parameters
+        ----------
+        history : array_like, shape (n_times, n_states) or (n_times,)
+            Observed states ending at the forecast origin (only the last row is used).
+        horizon : int >= 1
+            Number of future samples.
+        dt : float, optional
+            Sampling step of the forecast (flows), in the time units of ``t`` at fit.
+        substeps : int >= 1
+            RK4 steps per sample (polynomial flows).
+
+        Returns
+        -------
+        numpy.ndarray, shape (horizon, n_states)
+        """
+        import warnings
+
+        from ..core.errors import IntegrationError
+
+        self._check_fitted()
+        if self.n_controls_:
+            raise ValidationError("a model with control inputs u is not autonomous; forecast needs a model fitted "
+                                  "without u.")
+        horizon = check_positive_int(horizon, "horizon")
+        H = as_float_array(history, "history", ndim=(1, 2))
+        H = H[:, None] if H.ndim == 1 else H
+        d = len(self.state_names_)
+        if H.shape[1] != d:
+            raise ValidationError(f"history has {H.shape[1]} channel(s) but the model was fitted on {d}.")
+        if H.shape[0] < 1:
+            raise InsufficientDataError("history is empty; the forecast starts from its last sample.")
+        x0 = np.ascontiguousarray(H[-1], dtype=float)
+        limit = self.DIVERGED * self.state_scale_
+        if not self.discrete_time:
+            step = self.dt_ if dt is None else check_positive_float(dt, "dt")
+            if step is None:
+                raise ValidationError("the model was fitted on single samples; pass the forecast step dt.")
+        if isinstance(self.library_, PolynomialLibrary) and not self.discrete_time:
+            from ._sindy_kernels import polynomial_rk4
+
+            m = check_positive_int(substeps, "substeps")
+            keep = np.any(self.coef_ != 0, axis=0)
+            out = polynomial_rk4(x0, np.ascontiguousarray(self.coef_[:, keep]),
+                                 np.ascontiguousarray(self.library_.exponents(d)[keep], dtype=np.int64),
+                                 step / m, m, horizon, self.state_mean_, limit)
+        else:
+            out = np.full((horizon, d), np.nan)
+            try:
+                traj = (self._system.trajectory(horizon + 1, x0=x0) if self.discrete_time
+                        else self._system.trajectory(horizon + 1, dt=step, x0=x0))
+                x = np.asarray(traj.x[1:], dtype=float)
+                bad = ~np.all(np.isfinite(x) & (np.abs(x - self.state_mean_) <= limit), axis=1)
+                n_ok = int(np.argmax(bad)) if bad.any() else horizon
+                out[:n_ok] = x[:n_ok]
+            except (IntegrationError, FloatingPointError, OverflowError):
+                pass
+        n_ok = int(np.argmax(~np.isfinite(out[:, 0]))) if not np.all(np.isfinite(out)) else horizon
+        if n_ok < horizon:
+            warnings.warn(f"the learned model diverged after {n_ok} of {horizon} forecast samples; the rest of "
+                          "the forecast is NaN.", RuntimeWarning, stacklevel=2)
+        return out
 
     @cached_property
     def _system(self) -> SymbolicSystem:

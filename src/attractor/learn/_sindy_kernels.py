@@ -1,4 +1,8 @@
-"""Compiled loop of :class:`attractor.forecast.SINDyForecaster`: RK4 on a polynomial vector field — private."""
+"""Compiled loop of :meth:`attractor.learn.SINDy.forecast`: RK4 on a polynomial vector field — private.
+
+The field is evaluated from the coefficient and exponent arrays, so one compiled function serves
+every fitted model (``SINDy.to_system()`` compiles a module per set of equations, seconds each).
+"""
 from __future__ import annotations
 
 import numpy as np
