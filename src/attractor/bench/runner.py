@@ -124,6 +124,21 @@ MODELS: dict[str, tuple[Callable[..., Any], dict[str, list]]] = {
 #: models whose factory takes a ``seed`` (the task's seed is passed)
 SEEDED_MODELS = ("esn", "kernel")
 
+#: Mean CPU seconds of a multivariate task per model, from a full run of
+#: ``benchmarks/bench_forecast.py`` (2026-11-23). The parallel backends start the most expensive
+#: tasks first (longest-processing-time-first scheduling), so a run ends on short tasks and no
+#: worker idles while another finishes a long one.
+EXPECTED_CPU_SECONDS = {"kernel": 1.1, "esn": 0.7, "ngrc": 0.4, "dmd": 0.4, "sindy": 0.35, "linear_ar": 0.07,
+                        "persistence": 0.02, "mean": 0.02}
+UNIVARIATE_COST_FACTOR = 0.5
+
+
+def _expected_cost(task: "Task") -> float:
+    """Relative cost of a task, for ordering only (never affects results)."""
+    c = EXPECTED_CPU_SECONDS.get(task.model, 1.0) * task.max_fits * task.points_per_period * \
+        (task.n_train_periods + task.n_test_periods)
+    return c * (UNIVARIATE_COST_FACTOR if task.variant == "univariate" else 1.0)
+
 
 def default_systems() -> list[str]:
     """Every flow in the catalogue (names), sorted."""
@@ -337,6 +352,7 @@ def _iterate_backend(tasks: list[Task], backend: str, n_workers: int, scheduler,
         for t in tasks:
             yield t, run_task(t)
         return
+    tasks = sorted(tasks, key=_expected_cost, reverse=True)   # stable: ties keep their order
     if backend == "processes":
         from concurrent.futures import ProcessPoolExecutor, as_completed
 

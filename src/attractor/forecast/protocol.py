@@ -154,11 +154,12 @@ class LinearAR(_Baseline):
         h = self._check(history)
         buf = [row for row in h[-self.order:]]
         out = np.empty((horizon, h.shape[1]))
-        for k in range(horizon):
-            phi = np.concatenate([[1.0], *buf[::-1][: self.order]])
-            nxt = self.coef_ @ phi
-            out[k] = nxt
-            buf = buf[1:] + [nxt]
+        with np.errstate(over="ignore", invalid="ignore"):   # an unstable fit ends in inf/NaN rows
+            for k in range(horizon):
+                phi = np.concatenate([[1.0], *buf[::-1][: self.order]])
+                nxt = self.coef_ @ phi
+                out[k] = nxt
+                buf = buf[1:] + [nxt]
         return out
 
 

@@ -89,14 +89,17 @@ def _spectral_radius(W, v0: np.ndarray) -> float:
     Dense eigenvalues up to 300 × 300; above, ARPACK (from ``v0``) for the 12 eigenvalues of
     largest modulus. Asking ARPACK for one only is unreliable here: a random sparse matrix has
     many eigenvalues close to its spectral radius, and ``k = 1`` returned values up to 2 % low
-    (n = 1000, mean degree 3); with ``k = 12`` (Ritz tolerance 1e-6) the error was below 1e-8 in
-    our checks (n = 500 and 1000, mean degree 3 and 50).
+    (n = 1000, mean degree 3); with ``k = 12`` (Ritz tolerance 1e-6, 40 Arnoldi vectors) the
+    error was below 1e-11 in our checks (n = 500, 1000 and 2000, mean degree 3 and 50).
     """
     n = W.shape[0]
     if n > 300:
         try:
-            ev = scipy.sparse.linalg.eigs(W, k=min(12, n - 2), which="LM", return_eigenvectors=False, v0=v0,
-                                          tol=1e-6, maxiter=20000)
+            k = min(12, n - 2)
+            # a Krylov space of 40 (not ARPACK's default 2k + 1 = 25) needs far fewer restarts:
+            # 3x faster at n = 500, mean degree 50, same values to 1e-14
+            ev = scipy.sparse.linalg.eigs(W, k=k, ncv=min(n - 1, max(2 * k + 1, 40)), which="LM",
+                                          return_eigenvectors=False, v0=v0, tol=1e-6, maxiter=20000)
             return float(np.max(np.abs(ev)))
         except (scipy.sparse.linalg.ArpackNoConvergence, ValueError, TypeError):
             pass
@@ -444,13 +447,16 @@ class _DelayIncrementMap(_LearnedMap):
         return J
 
     def forecast(self, history, horizon: int) -> np.ndarray:
-        """Condition on the last ``window`` samples of ``history``; return the next ``horizon`` samples."""
+        """Condition on the last ``window`` samples of ``history``; return the next ``horizon`` samples.
+
+        A closed loop that diverges yields non-finite rows from the divergence on (no exception).
+        """
         horizon = self._check_horizon(horizon)
         z = self.encode(history)
         out = np.empty((horizon, self.n_features_in_))
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):   # a diverging forecast ends in inf/NaN rows
             out = self._run(z, horizon, out)
-        return out * self.scale_ + self.mean_
+            return out * self.scale_ + self.mean_
 
 
 class NGRC(_DelayIncrementMap):
