@@ -118,6 +118,35 @@ def test_every_learner_is_registered_and_runs():
     assert "error" not in rows["dmd"]
 
 
+def test_long_run_statistics_separate_the_right_attractor_from_a_constant():
+    """A free run of the true system from the end of the test context has the data's invariant
+    measure: its KL divergence is at the level of two finite samples of the same density (well
+    below 1 nat) and far below that of a constant (persistence, ~10 nats: almost all of the
+    reference mass is in bins the constant never visits); a diverging model is unbounded."""
+    import attractor
+    from attractor.bench import long_run_scores
+    from attractor.forecast import Persistence, protocol_data
+
+    lorenz = attractor.system("lorenz")
+    data = protocol_data("lorenz", seed=3)
+
+    class Truth:
+        def forecast(self, history, horizon):
+            return lorenz.trajectory(horizon + 1, dt=data.dt, x0=history[-1]).x[1:]
+
+    class Blows:
+        def forecast(self, history, horizon):
+            return np.full((horizon, history.shape[1]), np.inf)
+
+    true = long_run_scores(Truth(), data, 2000)
+    const = long_run_scores(Persistence().fit(data.context), data, 2000)
+    assert true["long_run_bounded"] == 1 and true["long_run_kl"] < 1.0 and true["long_run_spectrum"] < 0.35
+    assert const["long_run_kl"] > 5 and const["long_run_spectrum"] > 0.6
+    bad = long_run_scores(Blows(), data, 2000)
+    assert bad == {"long_run_kl": np.inf, "long_run_spectrum": 1.0, "long_run_bounded": 0.0}
+    assert long_run_scores(None, data, 100)["long_run_bounded"] == 0.0
+
+
 def test_models_share_the_data_and_failures_score_as_worst(monkeypatch):
     """Every model of a (system, noise, seed) cell sees the same trajectories; a model that fails
     on the test data is scored as a non-finite forecast (sMAPE 200, failed = 1), not dropped."""
@@ -135,6 +164,7 @@ def test_models_share_the_data_and_failures_score_as_worst(monkeypatch):
     rows = runner.run_task(b)
     vals = {r["metric"]: r["value"] for r in rows}
     assert vals["smape"] == 200.0 and vals["failed"] == 1.0 and vals["vpt_lyapunov"] == 0.0
+    assert vals["long_run_bounded"] == 0.0 and vals["long_run_kl"] == np.inf
     assert "DivergenceError" in rows[0]["params"]
 
 
@@ -165,6 +195,6 @@ def test_cli_bench(inprocess, tmp_path):
     r = CliRunner().invoke(app, ["bench", "--systems", "lorenz", "--models", "persistence", "--out", str(out),
                                  "--train-periods", "5", "--test-periods", "1", "--points-per-period", "50"])
     assert r.exit_code == 0, r.output
-    assert "smape" in r.output and out.exists()
+    assert "smape" in r.output and "long_run_kl" in r.output and out.exists()
     r = CliRunner().invoke(app, ["bench", "--systems", "lorenz", "--models", "nope", "--out", str(out)])
     assert r.exit_code == 2 and "unknown model" in r.output

@@ -40,6 +40,9 @@ def register(app: typer.Typer) -> None:
         points_per_period: int = typer.Option(100, "--points-per-period"),
         train_periods: float = typer.Option(10, "--train-periods"),
         test_periods: float = typer.Option(2, "--test-periods"),
+        long_periods: float = typer.Option(20, "--long-periods",
+                                           help="Free run scored on long-run statistics (KL divergence, "
+                                                "spectrum distance); 0 skips it."),
         timeout: float = typer.Option(10.0, "--timeout", help="Seconds to wait for a remote Dask scheduler."),
         resume: bool = typer.Option(True, "--resume/--no-resume", help="Skip tasks already in --out."),
         seed: int = typer.Option(0, "--seed"),
@@ -54,13 +57,14 @@ def register(app: typer.Typer) -> None:
         tasks = make_tasks(_split(systems), model_names, _split(variants) or ["multivariate"], noises,
                            seed=seed, n_train_periods=train_periods, n_test_periods=test_periods,
                            points_per_period=points_per_period, max_fits=max_fits, max_seconds=max_seconds,
-                           n_origins=origins)
+                           n_origins=origins, n_long_periods=long_periods)
         if scheduler is not None:
             backend = "dask"
         res = run_benchmark(tasks, path=out, resume=resume, backend=backend, n_workers=workers,
                             scheduler=scheduler or "local", timeout=timeout)
         summ = res.summary
-        summ = summ[summ["metric"].isin(["smape", "nrmse", "vpt_lyapunov", "fit_seconds"])]
+        summ = summ[summ["metric"].isin(["smape", "nrmse", "vpt_lyapunov", "long_run_kl", "long_run_spectrum",
+                                         "long_run_bounded", "fit_seconds"])]
         table = Table(title=f"{res.n_tasks} tasks ({res.n_run} run, {res.n_resumed} resumed, {res.n_failed} failed) "
                             f"in {res.seconds:.1f} s on {res.backend}")
         for col in ("model", "variant", "noise", "metric", "median", "IQR", "n"):

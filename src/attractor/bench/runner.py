@@ -9,7 +9,9 @@ gives the same numbers.
 
 Results are a tidy table, one row per (task, metric): columns ``task, system, model, variant,
 noise, metric, value, params``. Metrics: those of :func:`attractor.forecast.score_forecast`
-(``smape`` on the 0–200 scale, ``vpt_lyapunov``, ...), ``failed`` (1 when the tuned model
+(``smape`` on the 0–200 scale, ``vpt_lyapunov``, ...), the long-run statistics of a free run
+of ``n_long_periods`` periods (:func:`long_run_scores`: ``long_run_kl``,
+``long_run_spectrum``, ``long_run_bounded``), ``failed`` (1 when the tuned model
 failed or diverged on the test data: it is then scored as a non-finite forecast, sMAPE 200),
 ``n_fits``, ``fit_seconds``, ``task_seconds`` (wall) and ``cpu_seconds`` (CPU time of the task;
 BLAS is single-threaded inside a task). The file (``.csv`` or ``.parquet``) is rewritten
@@ -43,7 +45,7 @@ import numpy as np
 from ..core.errors import AttractorError, ValidationError
 
 __all__ = ["Task", "MODELS", "make_tasks", "run_task", "run_benchmark", "BenchmarkResult", "summarize",
-           "SchedulerUnavailableError", "default_systems"]
+           "SchedulerUnavailableError", "default_systems", "long_run_scores"]
 
 
 class SchedulerUnavailableError(AttractorError, ConnectionError):
@@ -163,12 +165,13 @@ class Task:
     max_fits: int = 12
     max_seconds: float = 60.0
     n_origins: int = 2                 # extra in-sample forecast windows in the tuning score (tune())
+    n_long_periods: float = 20         # free run scored on long-run statistics (0: skip)
 
     @property
     def key(self) -> str:
         return (f"{self.system}|{self.model}|{self.variant}|{self.noise:g}|{self.seed}|"
                 f"{self.n_train_periods:g}|{self.n_test_periods:g}|{self.points_per_period}|{self.max_fits}|"
-                f"{self.n_origins}")
+                f"{self.n_origins}|{self.n_long_periods:g}")
 
     @property
     def task_seed(self) -> int:
@@ -189,13 +192,16 @@ def make_tasks(systems: Sequence[str] | None = None, models: Sequence[str] = ("n
     for nz in noises:
         if not (float(nz) >= 0 and math.isfinite(float(nz))):
             raise ValidationError(f"noise levels must be finite and >= 0; got {nz!r}.")
-    from ..core.validation import check_positive_int
+    from ..core.validation import check_positive_float, check_positive_int
     from ..systems import system as _system
 
     if "n_origins" in settings:
         settings["n_origins"] = check_positive_int(settings["n_origins"], "n_origins", minimum=0)
     if "max_fits" in settings:
         settings["max_fits"] = check_positive_int(settings["max_fits"], "max_fits")
+    if "n_long_periods" in settings:
+        settings["n_long_periods"] = check_positive_float(settings["n_long_periods"], "n_long_periods",
+                                                          allow_zero=True)
     canon = []
     for s in systems:
         canon.append(_system(s).name)   # raises UnknownSystemError with suggestions
@@ -254,6 +260,7 @@ def _run_task(task: Task) -> list[dict]:
         params = json.dumps(tuned.best_params, sort_keys=True, default=str)
         t_fit = time.perf_counter()
         failed = 0.0
+        model = None
         try:
             model = fit_model(make(**tuned.best_params), data.context, data.dt)
             fit_seconds = time.perf_counter() - t_fit
@@ -265,6 +272,9 @@ def _run_task(task: Task) -> list[dict]:
             params = f"{params} failed: {type(exc).__name__}: {exc}"[:500]
         failed = max(failed, float(not np.all(np.isfinite(pred))))
         scores = score_forecast(data.target, pred, dt=data.dt, lyapunov_exponent=data.lyapunov, scale=data.scale)
+        if task.n_long_periods > 0:
+            n_long = int(round(task.n_long_periods * task.points_per_period))
+            scores.update(long_run_scores(model if not failed else None, data, n_long))
         scores["fit_seconds"] = fit_seconds
         scores["n_fits"] = float(tuned.n_fits)
         scores["failed"] = failed
@@ -274,6 +284,49 @@ def _run_task(task: Task) -> list[dict]:
     scores["task_seconds"] = time.perf_counter() - t0
     scores["cpu_seconds"] = time.process_time() - c0
     return [{**base, "metric": k, "value": float(v), "params": params} for k, v in scores.items()]
+
+
+#: channels of the joint state-space histogram in ``long_run_kl`` (a histogram in more
+#: dimensions has too few samples per bin to estimate a density from 2400 points)
+LONG_RUN_KL_CHANNELS = 3
+
+
+def long_run_scores(model, data, n_steps: int) -> dict[str, float]:
+    """Long-run (climate) statistics of a free run of ``model`` from the end of the test context.
+
+    A forecast can match the next two periods and still have the wrong attractor, so the
+    fitted model also runs ``n_steps`` samples on its own and is compared with the data's
+    invariant measure and spectrum (Gilpin 2021 and Pathak et al. 2018 judge generated
+    trajectories this way):
+
+    * ``long_run_kl`` — :func:`~attractor.forecast.metrics.state_space_kl` (histogram, nats)
+      of the reference samples (``train``, ``validation``, ``context`` and ``target``: 24
+      periods from two stretches of the attractor) against the free run, on the first
+      ``LONG_RUN_KL_CHANNELS`` channels; 0 for the same distribution;
+    * ``long_run_spectrum`` — :func:`~attractor.forecast.metrics.power_spectrum_distance`
+      (Hellinger, 0–1) of the test trajectory (``context`` + ``target``) against the free run;
+    * ``long_run_bounded`` — 1 when the free run stayed finite, else 0 (and the KL is ``inf``,
+      the spectrum distance 1). ``model=None`` (the model failed) counts as unbounded.
+
+    With noisy data the reference is noisy too (the model sees nothing cleaner).
+    """
+    from ..forecast.metrics import power_spectrum_distance, state_space_kl
+    from ..forecast.protocol import MODEL_FAILURES, forecast
+
+    run = None
+    if model is not None:
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                run = np.asarray(forecast(model, data.context, n_steps), dtype=float)
+        except MODEL_FAILURES:
+            run = None
+    if run is None or not np.all(np.isfinite(run)):
+        return {"long_run_kl": float("inf"), "long_run_spectrum": 1.0, "long_run_bounded": 0.0}
+    k = LONG_RUN_KL_CHANNELS
+    ref = np.vstack([data.train, data.validation, data.context, data.target])
+    test = np.vstack([data.context, data.target])
+    return {"long_run_kl": state_space_kl(ref[:, :k], run[:, :k]),
+            "long_run_spectrum": power_spectrum_distance(test, run), "long_run_bounded": 1.0}
 
 
 # ---------------------------------------------------------------------- results file
