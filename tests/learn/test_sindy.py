@@ -217,6 +217,9 @@ def test_fourier_library_model_to_system():
     assert model.equations(4) == ["dth/dt = om", "dom/dt = -sin(th)"]
     sys_ = model.to_system()
     assert np.allclose(sys_.jacobian([0.3, 0.1]), [[0, 1], [-np.cos(0.3), 0]], atol=1e-5)
+    # forecast() of a non-polynomial library integrates the learned SymbolicSystem
+    pred = model.forecast(sol.y.T[:2000], 300)
+    np.testing.assert_allclose(pred, sol.y.T[2000:2300], atol=1e-4)
 
 
 def test_ensemble_trajectory_input(lorenz):
@@ -259,3 +262,27 @@ def test_default_sindy_recovers_rossler(dt):
     same_support, rel = _exact_support_rel(model, rossler)
     assert same_support and model.complexity() == 7
     assert rel < 1e-2
+
+
+def test_forecast_matches_the_true_flow_and_checks_input(fitted, lorenz, clean):
+    """SINDy.forecast integrates the learned Lorenz flow from history[-1]: over 0.5 time units
+    (~0.45 Lyapunov times) it stays within 1e-3 of the true flow's trajectory from the same
+    state, sampled at the training step (default) or at a given ``dt``."""
+    x0 = clean.x[-1]
+    truth = lorenz.trajectory(251, dt=0.002, x0=x0).x[1:]
+    pred = fitted.forecast(clean.x, 250)
+    assert pred.shape == (250, 3)
+    assert np.max(np.abs(pred - truth)) < 1e-3 * clean.x.std()
+    coarse = fitted.forecast(clean.x[-1:], 25, dt=0.02)
+    assert np.max(np.abs(coarse - truth[9::10])) < 1e-3 * clean.x.std()
+    assert fitted.required_history == 1
+    with pytest.raises(ValidationError, match="horizon"):
+        fitted.forecast(clean.x, 0)
+    with pytest.raises(ValidationError, match="channel"):
+        fitted.forecast(clean.x[:, :2], 5)
+    bad = clean.x[-3:].copy()
+    bad[1, 0] = np.nan
+    with pytest.raises(ValidationError, match="non-finite"):
+        fitted.forecast(bad, 5)
+    with pytest.raises(ValidationError, match="not fitted"):
+        SINDy().forecast(clean.x, 5)
