@@ -90,6 +90,9 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="4 systems, clean data only")
     ap.add_argument("--out", default="/tmp/bench_forecast.csv")
     ap.add_argument("--no-resume", action="store_true", help="rerun tasks already in --out")
+    ap.add_argument("--seed", type=int, default=0, help="task seed: data realisations and model seeds")
+    ap.add_argument("--models", default=",".join(MODELS), help="comma-separated subset of the models")
+    ap.add_argument("--noise", default=None, help="comma-separated noise levels (default 0,0.2; --quick: 0)")
     ap.add_argument("--skip-dask", action="store_true")
     ap.add_argument("--skip-peers", action="store_true")
     args = ap.parse_args()
@@ -100,10 +103,14 @@ def main() -> None:
     if args.quick:
         systems = [s for s in QUICK_SYSTEMS if s in systems] or systems[:4]
     variants = ["univariate", "multivariate"]
-    noises = [0.0] if args.quick else [0.0, 0.2]
-    tasks = make_tasks(systems, MODELS, variants, noises, max_fits=8, max_seconds=30)
-    print(f"{len(systems)} flows × {len(MODELS)} models × {len(variants)} variants × {len(noises)} noise levels "
-          f"= {len(tasks)} tasks")
+    if args.noise is not None:
+        noises = [float(v) for v in args.noise.split(",")]
+    else:
+        noises = [0.0] if args.quick else [0.0, 0.2]
+    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    tasks = make_tasks(systems, models, variants, noises, max_fits=8, max_seconds=30, seed=args.seed)
+    print(f"{len(systems)} flows × {len(models)} models × {len(variants)} variants × {len(noises)} noise levels "
+          f"= {len(tasks)} tasks (seed {args.seed})")
     t0 = time.perf_counter()
     res = run_benchmark(tasks, path=args.out, backend="processes", n_workers=2, progress=True,
                         resume=not args.no_resume)
