@@ -296,8 +296,8 @@ def long_run_scores(model, data, n_steps: int) -> dict[str, float]:
 
     A forecast can match the next two periods and still have the wrong attractor, so the
     fitted model also runs ``n_steps`` samples on its own and is compared with the data's
-    invariant measure and spectrum (Gilpin 2021 and Pathak et al. 2018 judge generated
-    trajectories this way):
+    invariant measure and spectrum, as Pathak, Lu, Hunt, Girvan & Ott (2017, Chaos 27, 121102)
+    judge a learned model by the "climate" of the trajectories it generates:
 
     * ``long_run_kl`` — :func:`~attractor.forecast.metrics.state_space_kl` (histogram, nats)
       of the reference samples (``train``, ``validation``, ``context`` and ``target``: 24

@@ -543,7 +543,8 @@ class SINDy:
                 out[:n_ok] = x[:n_ok]
             except (IntegrationError, FloatingPointError, OverflowError):
                 pass
-        n_ok = int(np.argmax(~np.isfinite(out[:, 0]))) if not np.all(np.isfinite(out)) else horizon
+        finite_rows = np.all(np.isfinite(out), axis=1)
+        n_ok = horizon if finite_rows.all() else int(np.argmax(~finite_rows))
         if n_ok < horizon:
             warnings.warn(f"the learned model diverged after {n_ok} of {horizon} forecast samples; the rest of "
                           "the forecast is NaN.", RuntimeWarning, stacklevel=2)
