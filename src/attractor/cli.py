@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -196,6 +197,7 @@ def demo(
     name: str = typer.Argument("lorenz", help="Catalogue system to simulate and summarise."),
     n: int = typer.Option(20000, "--n", help="Number of samples."),
     out: Optional[Path] = typer.Option(None, "--out", help="Also write the trajectory (.csv/.parquet/.npz)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random tangent basis of the Lyapunov estimate."),
 ):
     """Simulate a built-in system and summarise it: equations, statistics, invariants vs published values."""
     import attractor
@@ -219,30 +221,36 @@ def demo(
     inv = Table(title="invariants (estimated vs published)")
     for col in ("quantity", "estimate", "published", "source"):
         inv.add_column(col)
-    if hasattr(attractor, "lyapunov_spectrum"):
-        res = attractor.lyapunov_spectrum(s)
-        pub = ref.get("lyapunov_spectrum", (None, ""))
-        inv.add_row("Lyapunov spectrum (from the equations)", np.array2string(np.asarray(res.exponents), precision=4),
-                    str(pub[0] or "—"), pub[1][:60])
-    if hasattr(attractor, "max_lyapunov_from_data"):
-        import warnings
+    pub = ref.get("lyapunov_spectrum", (None, ""))
+    if s.metadata.get("delay"):
+        # the state of a delay equation is a function segment: no finite tangent space
+        spectrum = "n/a (delay equation)"
+    else:
+        spectrum = np.array2string(np.asarray(attractor.lyapunov_spectrum(s, seed=seed).exponents), precision=4)
+    inv.add_row("Lyapunov spectrum (from the equations)", spectrum, str(pub[0] or "—"), pub[1][:60])
+    notes: list[str] = []
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            res = attractor.max_lyapunov_from_data(traj.x[:, 0], traj.dt)
-        pub = ref.get("lyapunov_spectrum", (None, ""))
-        inv.add_row("max Lyapunov (from x(t) data)", f"{res.exponent:.4f}",
-                    "—" if pub[0] is None else f"{pub[0][0]}", pub[1][:60])
-    if hasattr(attractor, "correlation_dimension"):
-        import warnings
+    def flagged(estimate: str, caught: list) -> str:
+        # estimates that warned of their own reliability are marked, and the reasons listed
+        # under the table, rather than interleaved with it or hidden
+        for w in caught:
+            notes.append(f"{estimate}: {w.message}")
+        return estimate + (" (!)" if caught else "")
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            res = attractor.correlation_dimension(traj.x[:10000], theiler=20)
-        pub = ref.get("correlation_dimension", (None, ""))
-        inv.add_row("correlation dimension (from data)", f"{res.dimension:.3f}", str(pub[0] or "—"), pub[1][:60])
-    if inv.row_count:
-        console.print(inv)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = attractor.max_lyapunov_from_data(traj.x[:, 0], traj.dt)
+    inv.add_row("max Lyapunov (from x(t) data)", flagged(f"{res.exponent:.4f}", caught),
+                "—" if pub[0] is None else f"{pub[0][0]}", pub[1][:60])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = attractor.correlation_dimension(traj.x[:10000], theiler=20)
+    pub = ref.get("correlation_dimension", (None, ""))
+    inv.add_row("correlation dimension (from data)", flagged(f"{res.dimension:.3f}", caught), str(pub[0] or "—"),
+                pub[1][:60])
+    console.print(inv)
+    for note in dict.fromkeys(notes):
+        console.print(f"[yellow](!)[/] {note}")
     if out is not None:
         console.print(f"wrote {traj.save(out)}")
 

@@ -357,7 +357,6 @@ class EDMD(_DMDBase):
         X = _snapshots(X)
         self.dt_ = check_positive_float(dt, "dt")
         n, d = X.shape
-        rng = np.random.default_rng(self.seed)
         dic = self.dictionary
         if isinstance(dic, Library) or dic == "polynomial":
             lib = dic if isinstance(dic, Library) else PolynomialLibrary(check_positive_int(self.degree, "degree"))
@@ -375,6 +374,7 @@ class EDMD(_DMDBase):
                 ell = float(np.median(np.linalg.norm(X - X.mean(0), axis=1))) or 1.0
             self._ell = check_positive_float(ell, "length_scale")
             self._kind = dic
+            rng = np.random.default_rng(self.seed)  # only the random dictionaries draw
             if dic == "rbf":
                 if D > n:
                     raise ValidationError(f"n_features={D} RBF centres exceed the {n} samples.")
