@@ -240,7 +240,9 @@ def demo(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res = attractor.max_lyapunov_from_data(traj.x[:, 0], traj.dt)
-    inv.add_row("max Lyapunov (from x(t) data)", flagged(f"{res.exponent:.4f}", caught),
+    lo, hi = res.confidence_interval
+    inv.add_row("max Lyapunov (from x(t) data)",
+                flagged(f"{res.exponent:.4f} ({res.confidence:.0%} CI {lo:.3g}..{hi:.3g})", caught),
                 "—" if pub[0] is None else f"{pub[0][0]}", pub[1][:60])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
