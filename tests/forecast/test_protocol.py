@@ -108,6 +108,35 @@ def test_sindy_forecaster_marks_divergence_with_nan():
     assert (k[0] + 1) * dt == pytest.approx(1.5, rel=0.01)
 
 
+def test_sindy_forecaster_on_delay_coordinates_of_one_channel():
+    """A damped oscillator observed in one channel, x(t) = e^{-ζωt} cos(ω_d t) (ω = 2, ζ = 0.05,
+    ω_d = ω √(1 − ζ²)). No first-order ODE in x alone has this solution, but the delay vector
+    (x(t − τ), x(t)) spans the two-dimensional solution space, on which the flow is linear:
+    SINDy on 2 delays recovers it and forecasts 2 periods to 1e-6 of the amplitude (observed
+    1.2e-8), while the one-channel model (delays=1) cannot oscillate."""
+    w, z = 2.0, 0.05
+    wd = w * np.sqrt(1 - z * z)
+    dt = 0.01
+    t = dt * np.arange(1600)
+    x = np.exp(-z * w * t) * np.cos(wd * t)
+    m = SINDyForecaster(degree=1, delays=2, stride=40).fit(x[:1000], dt=dt)
+    assert m.required_history == 41
+    pred = forecast(m, x[:1000], 600)
+    assert pred.shape == (600, 1)
+    np.testing.assert_allclose(pred[:, 0], x[1000:], atol=1e-6)
+    # the learned 2-D flow has the oscillator's eigenvalues −ζω ± iω_d (rates per time unit)
+    ev = np.linalg.eigvals(m.model_.coef_[:, 1:])
+    np.testing.assert_allclose(sorted(ev.imag), [-wd, wd], rtol=1e-6)
+    np.testing.assert_allclose(ev.real, -z * w, rtol=1e-4)
+    one = fit_model(SINDyForecaster(degree=1), x[:1000], dt)
+    err_one = np.max(np.abs(forecast(one, x[:1000], 600)[:, 0] - x[1000:]))
+    assert err_one > 0.1
+    with pytest.raises(InsufficientDataError, match="needs at least 41"):
+        m.forecast(x[:40], 5)
+    with pytest.raises(ValidationError, match="delays"):
+        SINDyForecaster(delays=0).fit(x, dt=dt)
+
+
 def test_baselines_known_answers():
     x = np.c_[np.arange(10.0), 2 * np.arange(10.0)]
     np.testing.assert_array_equal(forecast(Persistence().fit(x), x, 3), np.repeat(x[-1:], 3, 0))

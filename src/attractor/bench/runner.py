@@ -123,6 +123,12 @@ MODELS: dict[str, tuple[Callable[..., Any], dict[str, list]]] = {
     "mean": (_mean, {}),
 }
 
+#: tuning grids that replace a model's own on univariate series. SINDy of a single observed channel
+#: is a one-dimensional ODE, which cannot oscillate; on delay coordinates it can (SINDyForecaster).
+UNIVARIATE_GRIDS: dict[str, dict[str, list]] = {
+    "sindy": {"degree": [2, 3], "weak": [False, True], "delays": [3, 4], "stride": [5, 8]},
+}
+
 #: models whose factory takes a ``seed`` (the task's seed is passed)
 SEEDED_MODELS = ("esn", "kernel")
 
@@ -250,6 +256,8 @@ def _run_task(task: Task) -> list[dict]:
                              points_per_period=task.points_per_period, noise=task.noise,
                              univariate=task.variant == "univariate", seed=_data_seed(task))
         factory, grid = MODELS[task.model]
+        if task.variant == "univariate":
+            grid = UNIVARIATE_GRIDS.get(task.model, grid)
         extra = {"seed": task.task_seed} if task.model in SEEDED_MODELS else {}
 
         def make(**p):

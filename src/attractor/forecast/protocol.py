@@ -184,16 +184,38 @@ class SINDyForecaster(_Baseline):
         Refuse (``ValidationError`` at fit) a library with more features than this (the sparse
         regression slows down steeply with the library size: 286 cubic features of 10 states
         took 20 s). None: no limit.
+    delays : int >= 1
+        Number of delayed copies of the series that form the state SINDy models (1: the
+        observed channels themselves). A scalar series has no autonomous first-order ODE with
+        oscillating, let alone chaotic, solutions; on delay coordinates
+        ``(x(t - (delays-1) stride dt), ..., x(t))`` it has one (Takens 1981), and SINDy of
+        delay coordinates is the usual remedy for partial observations (Brunton et al. 2017,
+        Nat. Commun. 8, 19; Bakarji et al. 2023, Proc. R. Soc. A 479, 20230422). The forecast
+        integrates the learned delay-coordinate ODE and returns its newest block.
+    stride : int >= 1
+        Spacing of the delayed copies, in samples.
     """
 
-    _param_names = ("degree", "weak", "substeps", "max_features")
+    _param_names = ("degree", "weak", "substeps", "max_features", "delays", "stride")
 
     def __init__(self, degree: int = 2, weak: bool | str = False, substeps: int = 4,
-                 max_features: int | None = None):
+                 max_features: int | None = None, delays: int = 1, stride: int = 1):
         self.degree = degree
         self.weak = weak
         self.substeps = substeps
         self.max_features = max_features
+        self.delays = delays
+        self.stride = stride
+
+    @property
+    def required_history(self) -> int:
+        """Samples of context: the span of one delay vector, ``(delays - 1) * stride + 1``."""
+        return (check_positive_int(self.delays, "delays") - 1) * check_positive_int(self.stride, "stride") + 1
+
+    def _embed(self, X: np.ndarray) -> np.ndarray:
+        from ..analysis.embedding import delay_embed
+
+        return X if self.delays == 1 else delay_embed(X, self.delays, self.stride)
 
     def fit(self, X, t=None, dt: float | None = None) -> "SINDyForecaster":
         from ..learn.libraries import PolynomialLibrary
@@ -201,14 +223,15 @@ class SINDyForecaster(_Baseline):
 
         degree = check_positive_int(self.degree, "degree")
         check_positive_int(self.substeps, "substeps")
-        X = self._fit_common(X, dt)
+        X = self._fit_common(X, dt)   # also checks delays and stride (required_history)
         library = PolynomialLibrary(degree)
-        n_features = library.n_features(X.shape[1])
+        n_states = X.shape[1] * self.delays
+        n_features = library.n_features(n_states)
         if self.max_features is not None and n_features > check_positive_int(self.max_features, "max_features"):
-            raise ValidationError(f"a degree-{degree} library of {X.shape[1]} states has {n_features} features, more "
+            raise ValidationError(f"a degree-{degree} library of {n_states} states has {n_features} features, more "
                                   f"than max_features={self.max_features}.")
         weak = self.weak if isinstance(self.weak, str) else bool(self.weak)
-        self.model_ = SINDy(library=library, weak=weak).fit(X, t=self.dt_)
+        self.model_ = SINDy(library=library, weak=weak).fit(self._embed(X), t=self.dt_)
         return self
 
     def forecast(self, history, horizon: int) -> np.ndarray:
@@ -218,7 +241,9 @@ class SINDyForecaster(_Baseline):
         h = self._check(history)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            return self.model_.forecast(h, horizon, substeps=check_positive_int(self.substeps, "substeps"))
+            z = self.model_.forecast(self._embed(h[-self.required_history:]), horizon,
+                                     substeps=check_positive_int(self.substeps, "substeps"))
+        return z[:, -self.n_features_in_:]   # the newest block of each delay vector
 
 
 # ====================================================================== forecast()
