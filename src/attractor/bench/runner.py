@@ -132,20 +132,22 @@ UNIVARIATE_GRIDS: dict[str, dict[str, list]] = {
 #: models whose factory takes a ``seed`` (the task's seed is passed)
 SEEDED_MODELS = ("esn", "kernel")
 
-#: Mean CPU seconds of a multivariate task per model, from a full run of
-#: ``benchmarks/bench_forecast.py`` (2026-11-23). The parallel backends start the most expensive
-#: tasks first (longest-processing-time-first scheduling), so a run ends on short tasks and no
-#: worker idles while another finishes a long one.
-EXPECTED_CPU_SECONDS = {"kernel": 1.1, "esn": 0.7, "ngrc": 0.4, "dmd": 0.4, "sindy": 0.35, "linear_ar": 0.07,
-                        "persistence": 0.02, "mean": 0.02}
-UNIVARIATE_COST_FACTOR = 0.5
+#: Mean CPU seconds of a task per (model, variant), from a full run of
+#: ``benchmarks/bench_forecast.py`` (2026-11-23, seed 0). The parallel backends start the most
+#: expensive tasks first (longest-processing-time-first scheduling), so a run ends on short tasks
+#: and no worker idles while another finishes a long one.
+EXPECTED_CPU_SECONDS = {
+    "multivariate": {"kernel": 1.3, "esn": 0.52, "ngrc": 0.44, "dmd": 0.39, "sindy": 0.36, "linear_ar": 0.09,
+                     "persistence": 0.03, "mean": 0.03},
+    "univariate": {"kernel": 1.12, "esn": 0.51, "ngrc": 0.25, "dmd": 0.09, "sindy": 0.63, "linear_ar": 0.08,
+                   "persistence": 0.02, "mean": 0.02},
+}
 
 
 def _expected_cost(task: "Task") -> float:
     """Relative cost of a task, for ordering only (never affects results)."""
-    c = EXPECTED_CPU_SECONDS.get(task.model, 1.0) * task.max_fits * task.points_per_period * \
+    return EXPECTED_CPU_SECONDS[task.variant].get(task.model, 1.0) * task.max_fits * task.points_per_period * \
         (task.n_train_periods + task.n_test_periods)
-    return c * (UNIVARIATE_COST_FACTOR if task.variant == "univariate" else 1.0)
 
 
 def default_systems() -> list[str]:
