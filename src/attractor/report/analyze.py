@@ -12,7 +12,7 @@ import json
 import math
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -20,7 +20,8 @@ import numpy as np
 
 from ..core.errors import ValidationError
 from .io import PreparedData, prepare_data
-from .sections import SECTION_BUILDERS, Context, Item, Section, run_item
+from .sections import SECTION_BUILDERS, Context, Item, Section, _call, run_item
+from .verdict import Verdict, decide, gather
 
 __all__ = ["analyze", "Analysis", "STAGES"]
 
@@ -44,6 +45,8 @@ class Analysis:
         One-line conclusion (e.g. "deterministic chaos likely").
     confidence : str
         "high", "medium" or "low".
+    reasons : tuple of str
+        The 2–4 numbers that decided the verdict, with why (shown under the verdict box).
     comparison : tuple of dict
         Estimates beside the true system's published invariants (when ``true_system`` was given).
     options : dict
@@ -57,6 +60,7 @@ class Analysis:
     findings: tuple[str, ...]
     verdict: str
     confidence: str
+    reasons: tuple[str, ...] = ()
     comparison: tuple[dict, ...] = ()
     options: dict = field(default_factory=dict)
     seconds: float = 0.0
@@ -102,6 +106,7 @@ class Analysis:
             "sections": {},
             "verdict": self.verdict,
             "confidence": self.confidence,
+            "reasons": list(self.reasons),
             "findings": list(self.findings),
             "comparison": _jsonable(list(self.comparison)),
             "seconds": round(self.seconds, 3),
@@ -112,6 +117,7 @@ class Analysis:
                 "items": {it.key: {"title": it.title, "status": it.status, "reason": it.reason,
                                    "numbers": _jsonable(it.numbers), "settings": _jsonable(it.settings),
                                    "text": it.text, "bullets": list(it.bullets), "warnings": list(it.warnings),
+                                   "reliable": it.reliable,
                                    "seconds": round(it.seconds, 3)} for it in s.items},
             }
         return out
@@ -203,98 +209,63 @@ def _comparison(ctx: Context, ref: dict) -> list[dict]:
 
 
 # ---------------------------------------------------------------------- conclusions
-def _conclude(ctx: Context, sections: Sequence[Section]) -> tuple[list[str], str, str]:
-    findings: list[str] = []
+def _conclude(ctx: Context, sections: Sequence[Section]) -> tuple[list[str], Verdict]:
+    """Findings (plain sentences) and the evidence-weighted verdict (see :mod:`attractor.report.verdict`)."""
     unit = ctx.unit
-    n = ctx.n
-    surr = ctx.shared.get("surrogate")
-    lam = ctx.shared.get("lyapunov")
-    d2 = ctx.shared.get("d2")
-    m = ctx.shared.get("dimension")
     skipped = {it.key: it.reason for s in sections for it in s.items if not it.ok}
-    if np.ptp(ctx.x) == 0:
+    evidence = gather(ctx, sections)
+    verdict = decide(evidence)
+    if evidence.constant:
         return ([f"The analysed channel '{ctx.data.columns[0]}' is constant: there are no dynamics to analyse, "
-                 "so every analysis was skipped."], "no dynamics (constant series)", "high")
+                 "so every analysis was skipped."], verdict)
+    findings: list[str] = []
     if ctx.data.notes:
         findings.append("Data handling: " + " ".join(ctx.data.notes))
     st = next((it for s in sections for it in s.items if it.key == "stationarity" and it.ok), None)
-    if st is not None and not st.numbers.get("stationary (by this check)", True):
+    if st is not None and not st.numbers.get("stationary (by this check)", True) and evidence.trend is None:
         findings.append("The first and second halves of the series differ, so it may be non-stationary; "
                         "invariants assume stationarity.")
-    if m is not None:
+    m = ctx.shared.get("dimension")
+    if m is not None and "delay" in ctx.shared:
         findings.append(f"A delay reconstruction needs about m = {m} dimensions (delay "
                         f"{ctx.shared['delay']} samples = {ctx.shared['delay'] * ctx.dt:.4g} {unit}).")
-    evidence = 0
-    against = 0
-    if surr is not None:
-        if surr.rejected:
-            evidence += 1
-            findings.append(f"The surrogate test rejected a linear Gaussian process (p = {surr.p_value:.2g} with "
-                            f"{surr.n_surrogates} surrogates): the data have nonlinear structure.")
-        else:
-            against += 1
-            findings.append(f"The surrogate test did not reject a linear Gaussian process (p = {surr.p_value:.2g}): "
-                            "the data are consistent with linear noise.")
-    if lam is not None:
-        lo, hi = lam.confidence_interval
-        if lam.reliable and lo > 0:
-            evidence += 1
-            findings.append(f"The largest Lyapunov exponent is positive: {lam.exponent:.3g} per {unit} "
-                            f"({int(round(lam.confidence * 100))}% interval {lo:.3g} to {hi:.3g}), a Lyapunov time of "
-                            f"{1 / lam.exponent:.3g} {unit}.")
-        elif not lam.reliable:
-            findings.append(f"The divergence curve has no clear linear region, so the exponent estimate "
-                            f"({lam.exponent:.3g} per {unit}) is unreliable.")
-        else:
-            against += 1
-            findings.append(f"The largest Lyapunov exponent is not clearly positive ({lam.exponent:.3g} per {unit}, "
-                            f"interval {lo:.3g} to {hi:.3g}).")
-    elif "lyapunov" in skipped:
+    findings.extend(verdict.findings)
+    if "lyapunov" not in ctx.shared and "lyapunov" in skipped:
         findings.append("No Lyapunov exponent is reported: " + skipped["lyapunov"])
-    if d2 is not None:
-        if surr is not None and not surr.rejected:
-            findings.append(f"The correlation dimension estimate is D2 ≈ {d2:.3g}, but a finite D2 alone does not "
-                            "show determinism: coloured linear noise can produce one too (Osborne & Provenzale "
-                            "1989, Physica D 35, 357), and the surrogate test found no nonlinearity.")
-        else:
-            evidence += 1 if (m is None or d2 < m) else 0
-            findings.append(f"The correlation dimension is D2 ≈ {d2:.3g}: consistent with a low-dimensional attractor"
-                            + (" of fractal (non-integer) dimension." if abs(d2 - round(d2)) > 0.1 else "."))
-    elif "correlation_dimension" in skipped:
+    if evidence.d2 is None and "correlation_dimension" in skipped:
         findings.append("No correlation dimension is reported: " + skipped["correlation_dimension"])
+    lam = evidence.lyapunov if (evidence.lyapunov_reliable and evidence.lyapunov is not None
+                                and evidence.lyapunov > 0) else None
+    fs = ctx.shared.get("forecast_skill")
     fc = ctx.shared.get("forecast")
-    if fc:
+    if isinstance(fs, dict) and fs.get("best") and isinstance(fs.get("models"), dict):
+        best = fs["best"]
+        info = fs["models"].get(best, {})
+        vpt = info.get("vpt")
+        if vpt is not None and np.isfinite(vpt):
+            ge = "≥ " if info.get("vpt_capped") else ""
+            lt = f" ({ge}{vpt * lam:.2g} Lyapunov times)" if lam else ""
+            findings.append(f"Best short-term forecast (by skill): {best}, valid for {ge}{vpt:.3g} {unit}{lt}.")
+    elif fc:
         best = max(fc, key=fc.get)
-        lt = f" ({fc[best] * lam.exponent:.2g} Lyapunov times)" if lam is not None and lam.exponent > 0 else ""
-        findings.append(f"Best short-term forecast: {best}, valid for {fc[best]:.3g} {unit}{lt}.")
+        lt = f" ({fc[best] * lam:.2g} Lyapunov times)" if lam else ""
+        findings.append(f"Longest valid prediction time: {best}, {fc[best]:.3g} {unit}{lt}.")
     if "sindy_terms" in ctx.shared:
         findings.append(f"SINDy found equations with {ctx.shared['sindy_terms']} nonzero terms (see Models).")
-    if surr is None and lam is None and d2 is None:
-        verdict, conf = "insufficient data for a dynamical characterisation", "low"
-        findings.append(f"With {n} samples none of the tests of determinism could be run; the report shows only "
-                        "what the data support.")
-    elif against and evidence == 0:
-        verdict, conf = "no evidence of low-dimensional deterministic dynamics", "medium" if n >= 1000 else "low"
-        if n < 1000:
-            findings.append(f"With only {n} samples these tests have little power: the absence of evidence for "
-                            "nonlinear determinism is not evidence of its absence.")
-    elif evidence >= 3:
-        verdict, conf = "deterministic chaos likely", "high"
-    elif evidence == 2 and lam is not None and lam.reliable and lam.confidence_interval[0] > 0:
-        verdict, conf = "deterministic chaos likely", "medium"
-    elif evidence >= 1:
-        verdict, conf = "nonlinear structure; chaos not established", "low" if n < 1000 else "medium"
-    else:
-        verdict, conf = "inconclusive", "low"
-    return findings, verdict, conf
+    return findings, verdict
 
 
-def _summary_section(findings, verdict, conf, comparison) -> Section:
-    text = f"Verdict: {verdict} (confidence: {conf})."
+def _summary_section(findings, verdict: Verdict, comparison) -> Section:
+    text = f"Verdict: {verdict.label} (confidence: {verdict.confidence})."
     items = [Item(key="verdict", title="Findings", status="ok", text=text,
-                  numbers={"verdict": verdict, "confidence": conf}, bullets=tuple(findings),
-                  reading="Each finding states the number it rests on; confidence is high only when the "
-                          "surrogate test, a reliable positive exponent and a supported dimension all agree.")]
+                  numbers={"verdict": verdict.label, "confidence": verdict.confidence,
+                           "decision rule row": verdict.rule},
+                  settings={"reasons": "; ".join(verdict.reasons)}, bullets=tuple(findings),
+                  reasons=tuple(verdict.reasons), result=verdict,
+                  reading="The verdict weighs every item with its reliability (attractor.report.verdict): "
+                          "nonlinear structure is claimed only when the surrogate test, a forecast skill above "
+                          "persistence and the mean, and the stochasticity check agree; unreliable items are "
+                          "never used. The numbers under the verdict decided it.")]
     if comparison:
         nums = {}
         for r in comparison:
@@ -309,12 +280,106 @@ def _summary_section(findings, verdict, conf, comparison) -> Section:
                    tuple(items))
 
 
+def _mark_capped_vpts(ctx: Context, sections: list[Section]) -> list[Section]:
+    """Show horizon-capped valid prediction times as "≥ value" in the forecast item."""
+    fs = ctx.shared.get("forecast_skill")
+    if not isinstance(fs, dict) or not isinstance(fs.get("models"), dict):
+        return sections
+    capped = [label for label, info in fs["models"].items() if isinstance(info, dict) and info.get("vpt_capped")]
+    if not capped:
+        return sections
+    out = []
+    for s in sections:
+        items = []
+        for it in s.items:
+            if it.key == "forecast" and it.ok:
+                nums = dict(it.numbers)
+                for k, v in nums.items():
+                    if ("prediction time" in k or "Lyapunov times" in k) and any(lb in k for lb in capped) \
+                            and isinstance(v, (int, float)) and not isinstance(v, bool):
+                        nums[k] = f"≥ {v:.4g}"
+                it = replace(it, numbers=nums)
+            items.append(it)
+        out.append(replace(s, items=tuple(items)))
+    return out
+
+
+def _preprocess(prepared: PreparedData, detrend: bool, deseason: bool) -> tuple[PreparedData, list[str]]:
+    """Apply the optional detrending / deseasoning (attractor.analysis.stationarity) to every channel."""
+    if not (detrend or deseason):
+        return prepared, []
+    try:
+        from ..analysis import stationarity as st
+    except ImportError as exc:
+        raise ValidationError("detrend/deseason need attractor.analysis.stationarity, which is not available in "
+                              "this installation.") from exc
+    x = prepared.x.copy()
+    notes: list[str] = []
+    if detrend:
+        fn = getattr(st, "detrend", None)
+        if fn is None:
+            raise ValidationError("detrend=True needs attractor.analysis.stationarity.detrend.")
+        cols = []
+        for k in range(x.shape[1]):
+            res = _call(fn, x[:, k], dt=prepared.dt)
+            cols.append(_series_of(res, x.shape[0]))
+        n = min(c.size for c in cols)
+        x = np.column_stack([c[-n:] for c in cols])
+        what = _what_removed(res, "trend")
+        notes.append(f"the series was detrended before the analyses ({what}).")
+    if deseason:
+        fn = getattr(st, "deseason", None)
+        seas = getattr(st, "seasonality", None)
+        if fn is None:
+            raise ValidationError("deseason=True needs attractor.analysis.stationarity.deseason.")
+        period = None
+        if seas is not None:
+            sres = _call(seas, x[:, 0], dt=prepared.dt)
+            if getattr(sres, "detected", False):
+                period = getattr(sres, "period", None)
+        if period is None:
+            notes.append("deseason was requested, but no seasonal period was detected; nothing was removed.")
+        else:
+            cols = [_series_of(_call(fn, x[:, k], period, dt=prepared.dt), x.shape[0]) for k in range(x.shape[1])]
+            n = min(c.size for c in cols)
+            x = np.column_stack([c[-n:] for c in cols])
+            notes.append(f"the seasonal cycle of period {float(period):.4g} {prepared.time_unit or 'time units'} "
+                         "was removed before the analyses.")
+    t = prepared.t[-x.shape[0]:]
+    return replace(prepared, x=x, t=t, notes=tuple(prepared.notes) + tuple(
+        n[0].upper() + n[1:] for n in notes)), notes
+
+
+def _series_of(res: Any, n: int) -> np.ndarray:
+    if isinstance(res, tuple):
+        res = res[0]
+    for name in ("series", "residual", "x", "values", "data"):
+        if hasattr(res, name) and np.ndim(getattr(res, name)) == 1:
+            res = getattr(res, name)
+            break
+    out = np.asarray(res, dtype=float)
+    if out.ndim != 1 or out.size < 2:
+        raise ValidationError(f"detrend/deseason returned an unusable series of shape {out.shape}.")
+    return out
+
+
+def _what_removed(res: Any, default: str) -> str:
+    if isinstance(res, tuple) and len(res) > 1:
+        res = res[1]
+    for name in ("description", "removed", "method", "kind"):
+        v = getattr(res, name, None) if not isinstance(res, dict) else res.get(name)
+        if isinstance(v, str) and v:
+            return v
+    return default + " removed"
+
+
 # ---------------------------------------------------------------------- API
 def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | None = None,
             time_column: str | None = None, quick: bool = False, seed: int = 0,
             nan_policy: str = "interpolate", irregular: str = "resample", true_system: Any = None,
             title: str | None = None, progress: Callable[[str, int, int], None] | None = None,
-            sections: Sequence[str] | None = None) -> Analysis:
+            sections: Sequence[str] | None = None, detrend: bool = False,
+            deseason: bool = False) -> Analysis:
     """Analyse an observed series and collect every result into a report.
 
     Parameters
@@ -347,6 +412,12 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
         ``progress(stage, index, total)`` is called before each stage (see :data:`STAGES`).
     sections : sequence of str, optional
         Only these section keys (default all); the summary is always produced.
+    detrend : bool
+        Remove the trend (``attractor.analysis.stationarity.detrend``) from every channel
+        before the analyses; recorded in the options and the data notes.
+    deseason : bool
+        Remove the seasonal cycle (``attractor.analysis.stationarity.deseason``, period from
+        ``seasonality``) before the analyses; recorded likewise.
 
     Returns
     -------
@@ -368,6 +439,7 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
                                 irregular=irregular)
     for w in caught:  # re-issue the data-handling warnings to the caller
         warnings.warn(w.message, w.category, stacklevel=2)
+    prepared, pre_notes = _preprocess(prepared, bool(detrend), bool(deseason))
     name, ref = _resolve_true_system(true_system)
     ctx = Context(prepared, quick=bool(quick), seed=int(seed), reference=ref, true_system=name)
     wanted = None if sections is None else set(sections)
@@ -392,16 +464,18 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
             built.append(Section(key, stitle, intro, tuple(done)))
     if progress is not None:
         progress("Summary", idx, total)
-    findings, verdict, conf = _conclude(ctx, built)
+    built = _mark_capped_vpts(ctx, built)
+    findings, verdict = _conclude(ctx, built)
     comparison = _comparison(ctx, ref) if ref else []
-    built.append(_summary_section(findings, verdict, conf, comparison))
+    built.append(_summary_section(findings, verdict, comparison))
     if progress is not None:
         progress("done", total, total)
     options = {"dt": dt, "columns": None if columns is None else (columns if isinstance(columns, str)
                                                                   else list(columns)),
                "time_column": time_column, "quick": bool(quick), "seed": int(seed), "nan_policy": nan_policy,
-               "irregular": irregular, "true_system": name}
+               "irregular": irregular, "true_system": name, "detrend": bool(detrend),
+               "deseason": bool(deseason)}
     default_title = f"Analysis of {prepared.source}" + (f" ({name})" if name and name not in prepared.source else "")
-    return Analysis(data=prepared, sections=tuple(built), findings=tuple(findings), verdict=verdict,
-                    confidence=conf, comparison=tuple(comparison), options=options,
+    return Analysis(data=prepared, sections=tuple(built), findings=tuple(findings), verdict=verdict.label,
+                    confidence=verdict.confidence, reasons=tuple(verdict.reasons), comparison=tuple(comparison), options=options,
                     seconds=time.perf_counter() - start, title=title or default_title)

@@ -62,10 +62,23 @@ class Item:
     seconds: float = 0.0
     bullets: tuple[str, ...] = ()
     result: Any = field(default=None, repr=False, compare=False)
+    #: False when the item's own check says its estimate is unreliable; None when not applicable.
+    reliable: bool | None = None
+    #: The deciding numbers (the verdict item only).
+    reasons: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def flagged_unreliable(self) -> bool:
+        """Computed, but marked unreliable (``reliable`` False or a warning saying so)."""
+        if not self.ok:
+            return False
+        if self.reliable is False:
+            return True
+        return self.reliable is None and any("unreliab" in w.lower() for w in self.warnings)
 
 
 @dataclass(frozen=True)
@@ -222,7 +235,8 @@ def run_item(ctx: Context, key: str, title: str, fn: Callable[[Context], dict], 
     return Item(key=key, title=title, status=status, reason=reason, numbers=out.get("numbers", {}),
                 settings=out.get("settings", {}), reading=out.get("reading", reading), text=out.get("text", ""),
                 figures=tuple(out.get("figures", ())), warnings=tuple(msgs[:5]),
-                seconds=time.perf_counter() - start, result=out.get("result"))
+                seconds=time.perf_counter() - start, result=out.get("result"),
+                reliable=None if out.get("reliable") is None else bool(out.get("reliable")))
 
 
 # ====================================================================== overview

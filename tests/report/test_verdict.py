@@ -1,0 +1,187 @@
+"""The verdict's decision rule as a table of cases (attractor.report.verdict).
+
+Each row is synthetic evidence and the label/confidence the documented rule must give.
+Thresholds: surrogate level 0.05, strong p <= 0.01 with >= 99 surrogates, mis-specified
+p >= 0.95 (Theiler et al. 1992, Physica D 58, 77); skill >= 0.1 beats both baselines, >= 0.3
+clearly; D2 fractal only when |D2 - round(D2)| > 2 sigma; a positive exponent alone is not
+chaos (Osborne & Provenzale 1989, Physica D 35, 357).
+"""
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from attractor.report import verdict as V
+from attractor.report.verdict import Evidence, decide, gather
+
+N = 10_000
+LAM_POS = dict(lyapunov=0.9, lyapunov_interval=(0.8, 1.0), lyapunov_reliable=True)
+LAM_ZERO = dict(lyapunov=0.01, lyapunov_interval=(-0.05, 0.07), lyapunov_reliable=True)
+D2_OK = dict(d2=2.05, d2_interval=(1.95, 2.15), d2_reliable=True)
+STRONG = dict(surrogate_p=0.01, surrogate_rejected=True, n_surrogates=99, surrogate_method="iaaft")
+WEAK = dict(surrogate_p=0.04, surrogate_rejected=True, n_surrogates=99, surrogate_method="iaaft")
+NOT_REJ = dict(surrogate_p=0.4, surrogate_rejected=False, n_surrogates=99, surrogate_method="iaaft")
+QUICK = dict(surrogate_p=0.05, surrogate_rejected=True, n_surrogates=19, surrogate_method="iaaft")
+
+CASES = [
+    # (id, evidence kwargs, expected label, expected confidence, rule row)
+    ("constant", dict(constant=True), V.CONSTANT, "high", 1),
+    ("too-short", dict(n=60, **STRONG, skill=0.8), V.INSUFFICIENT, "low", 2),
+    ("no-tests-ran", dict(n=N, **LAM_POS, **D2_OK), V.INSUFFICIENT, "low", 2),
+    ("chaos-high", dict(n=N, **STRONG, skill=0.6, **LAM_POS, **D2_OK), V.CHAOS, "high", 3),
+    ("chaos-medium-no-D2", dict(n=N, **STRONG, skill=0.6, **LAM_POS), V.CHAOS, "medium", 3),
+    ("chaos-medium-quick-surrogates", dict(n=N, **QUICK, skill=0.6, **LAM_POS, **D2_OK), V.CHAOS, "medium", 3),
+    ("chaos-medium-modest-skill", dict(n=N, **STRONG, skill=0.15, **LAM_POS, **D2_OK), V.CHAOS, "medium", 3),
+    ("nonlinear-no-lambda", dict(n=N, **STRONG, skill=0.5), V.NONLINEAR, "medium", 4),
+    ("nonlinear-lambda-not-positive", dict(n=N, **STRONG, skill=0.5, **LAM_ZERO), V.NONLINEAR, "medium", 4),
+    ("nonlinear-low-weak-p-modest-skill", dict(n=N, **WEAK, skill=0.15), V.NONLINEAR, "low", 4),
+    # issue #19: white noise, one p = 0.04, prediction error worse than the mean, Cao says stochastic
+    ("white-noise-issue-case", dict(n=N, **WEAK, skill=-0.056, stochastic_cao=True), V.LINEAR, "medium", 8),
+    ("weak-p-negative-skill", dict(n=N, **WEAK, skill=-0.2), V.LINEAR, "medium", 8),
+    ("cao-contradicts-agreement", dict(n=N, **STRONG, skill=0.5, stochastic_cao=True, **LAM_POS), V.LINEAR,
+     "medium", 8),
+    ("single-p-no-skill-available", dict(n=N, **WEAK), V.WEAK, "low", 7),
+    ("rejection-marginal-skill", dict(n=N, **STRONG, skill=0.05), V.WEAK, "low", 7),
+    ("misspecified-null", dict(n=N, surrogate_p=0.97, surrogate_rejected=False, n_surrogates=99, skill=-0.1),
+     V.MISSPECIFIED, "low", 5),
+    ("misspecified-with-trend", dict(n=N, surrogate_p=1.0, surrogate_rejected=False, n_surrogates=99, trend=True,
+                                     trend_description="unit root"), V.MISSPECIFIED, "medium", 5),
+    ("trend-without-agreement", dict(n=N, **NOT_REJ, trend=True, skill=0.2), V.MISSPECIFIED, "medium", 5),
+    ("periodic-iaaft-rejection-not-counted", dict(n=N, **STRONG, skill=0.7, seasonality=True, seasonal_period=50.0,
+                                                  seasonal_strength=0.8, **LAM_POS), V.PERIODIC, "medium", 6),
+    ("periodic-not-rejected", dict(n=N, surrogate_p=0.5, surrogate_rejected=False, n_surrogates=99,
+                                   surrogate_method="pseudoperiodic", seasonality=True, skill=0.6), V.PERIODIC,
+     "medium", 6),
+    ("periodic-aware-rejection-counts", dict(n=N, surrogate_p=0.01, surrogate_rejected=True, n_surrogates=99,
+                                             surrogate_method="pseudoperiodic", seasonality=True, skill=0.6,
+                                             **LAM_POS, **D2_OK), V.CHAOS, "high", 3),
+    ("positive-lambda-alone-is-not-chaos", dict(n=N, **NOT_REJ, skill=0.02, **LAM_POS, **D2_OK), V.LINEAR,
+     "medium", 8),
+    ("skill-alone-is-linear-predictability", dict(n=N, **NOT_REJ, skill=0.4), V.LINEAR, "medium", 8),
+    ("linear-high-all-agree", dict(n=N, **NOT_REJ, skill=-0.05, stochastic_cao=True), V.LINEAR, "high", 8),
+    ("linear-short-low", dict(n=500, **NOT_REJ, skill=-0.05, stochastic_cao=True), V.LINEAR, "low", 8),
+    ("linear-quick-surrogates-not-high", dict(n=N, surrogate_p=0.4, surrogate_rejected=False, n_surrogates=19,
+                                              skill=-0.05, stochastic_cao=True), V.LINEAR, "medium", 8),
+    ("unreliable-lambda-ignored", dict(n=N, **STRONG, skill=0.6, lyapunov=0.9, lyapunov_interval=(0.8, 1.0),
+                                       lyapunov_reliable=False), V.NONLINEAR, "medium", 4),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_decision_table(case):
+    _, kwargs, label, confidence, row = case
+    v = decide(Evidence(**kwargs))
+    assert (v.label, v.confidence, v.rule) == (label, confidence, row)
+    assert 1 <= len(v.reasons) <= 4
+    assert v.label in V.LABELS
+    assert v.claims_nonlinear == (label in (V.CHAOS, V.NONLINEAR))
+    assert v.confidence != "high" or label in (V.CONSTANT, V.CHAOS, V.LINEAR)
+
+
+def test_every_rule_row_is_covered():
+    assert {c[4] for c in CASES} == set(range(1, 9))
+    assert {c[2] for c in CASES} == set(V.LABELS)
+
+
+def test_reasons_quote_the_deciding_numbers():
+    v = decide(Evidence(n=N, **STRONG, skill=0.6, **LAM_POS, **D2_OK))
+    text = " | ".join(v.reasons)
+    assert "p = 0.01" in text and "+0.60" in text and "λ1 = 0.9" in text and "D2 = 2.05" in text
+    issue = decide(Evidence(n=N, **WEAK, skill=-0.056, stochastic_cao=True))
+    text = " | ".join(issue.reasons)
+    assert "p = 0.04" in text and "-0.06" in text and "Cao" in text
+
+
+def test_unreliable_d2_is_never_quoted():
+    v = decide(Evidence(n=N, **STRONG, skill=0.6, **LAM_POS, d2=3.4, d2_interval=(3.3, 3.5), d2_reliable=False,
+                        excluded=(("the correlation dimension (D2 ≈ 3.4)", "no scaling region"),)))
+    assert v.label == V.CHAOS and v.confidence == "medium"  # no reliable D2: never high
+    assert not any("D2 = 3.4" in r for r in v.reasons)
+    assert not any("fractal" in f or "D2 ≈ 3.4:" in f for f in v.findings)
+    assert any(f.startswith("Not used: the correlation dimension") and "no scaling region" in f for f in v.findings)
+
+
+def test_fractal_claim_needs_two_sigma():
+    frac = decide(Evidence(n=N, **STRONG, skill=0.6, **LAM_POS, d2=2.4, d2_interval=(2.3, 2.5), d2_reliable=True))
+    assert any("fractal" in f and "non-integer" in f for f in frac.findings)
+    near = decide(Evidence(n=N, **STRONG, skill=0.6, **LAM_POS, d2=2.1, d2_interval=(1.9, 2.3), d2_reliable=True))
+    assert not any("consistent with a fractal" in f for f in near.findings)
+    assert any("not distinguishable from an integer" in f for f in near.findings)
+
+
+def test_lyapunov_time_only_with_reliable_exponent():
+    ok = decide(Evidence(n=N, **STRONG, skill=0.6, **LAM_POS))
+    assert any("Lyapunov time" in f for f in ok.findings)
+    bad = decide(Evidence(n=N, **STRONG, skill=0.6, lyapunov=0.9, lyapunov_interval=(0.8, 1.0),
+                          lyapunov_reliable=False))
+    assert not any("Lyapunov time" in f for f in bad.findings) and bad.label == V.NONLINEAR
+
+
+def test_single_weak_p_is_called_weak_and_misspecified_says_so():
+    v = decide(Evidence(n=N, **WEAK, skill=-0.3))
+    assert not v.claims_nonlinear
+    assert any("weak on its own" in f for f in v.findings)
+    m = decide(Evidence(n=N, surrogate_p=0.99, surrogate_rejected=False, n_surrogates=99))
+    assert any("mis-specified" in f for f in m.findings)
+
+
+# ---------------------------------------------------------------------- gather
+@dataclass(frozen=True)
+class _It:
+    key: str
+    ok: bool = True
+    reliable: bool | None = None
+    warnings: tuple = ()
+    numbers: dict = field(default_factory=dict)
+    result: object = None
+
+
+def _ctx(shared, x=None):
+    x = np.random.default_rng(0).standard_normal(2000) if x is None else x
+    return SimpleNamespace(shared=shared, x=x, unit="s")
+
+
+def _secs(*items):
+    return [SimpleNamespace(items=tuple(items))]
+
+
+def test_gather_missing_keys_is_no_evidence():
+    ev = gather(_ctx({}), [])
+    assert ev.n == 2000 and ev.surrogate_p is None and ev.skill is None and ev.lyapunov is None
+    assert decide(ev).label == V.INSUFFICIENT
+
+
+def test_gather_reads_contract_and_leaves_out_unreliable_items():
+    lam = SimpleNamespace(exponent=0.5, confidence_interval=(0.1, 0.9), confidence=0.95, reliable=False,
+                          diagnostic="no linear region in the divergence curve")
+    d2 = SimpleNamespace(dimension=3.4, confidence_interval=(3.0, 3.8), reliable=False)
+    surr = SimpleNamespace(p_value=0.04, rejected=True, n_surrogates=99, method="iaaft", alpha=0.05)
+    shared = {"lyapunov": lam, "d2_result": d2, "surrogate": surr, "stochastic_cao": True,
+              "forecast_skill": {"best": "NGRC", "skill": -0.05, "baseline": "climatology", "models": {},
+                                 "reliable": True},
+              "trend": SimpleNamespace(detected=False, kind="none", description="no trend"),
+              "seasonality": SimpleNamespace(detected=False, period=None, strength=0.01, description="none")}
+    ev = gather(_ctx(shared), _secs(_It("lyapunov", reliable=False), _It("correlation_dimension", reliable=False)))
+    assert ev.lyapunov is None and ev.d2 is None
+    assert [w for w, _ in ev.excluded][0].startswith("the largest Lyapunov exponent")
+    assert "no linear region" in ev.excluded[0][1]
+    assert ev.surrogate_p == 0.04 and ev.skill == -0.05 and ev.stochastic_cao is True and ev.trend is False
+    v = decide(ev)
+    assert v.label == V.LINEAR and not v.claims_nonlinear
+    assert sum(f.startswith("Not used:") for f in v.findings) == 2
+    assert not any("3.4" in r for r in v.reasons)
+
+
+def test_gather_unreliable_forecast_skill_is_left_out():
+    surr = SimpleNamespace(p_value=0.01, rejected=True, n_surrogates=99, method="iaaft", alpha=0.05)
+    shared = {"surrogate": surr, "forecast_skill": {"best": "NGRC", "skill": 0.8, "baseline": "persistence",
+                                                     "models": {}, "reliable": False}}
+    ev = gather(_ctx(shared), [])
+    assert ev.skill is None and ev.excluded[0][0] == "the forecast skill"
+    assert decide(ev).label == V.WEAK
+
+
+def test_gather_constant_series():
+    ev = gather(_ctx({}, x=np.full(300, 2.0)), [])
+    assert ev.constant and decide(ev).label == V.CONSTANT
