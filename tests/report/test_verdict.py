@@ -185,3 +185,64 @@ def test_gather_unreliable_forecast_skill_is_left_out():
 def test_gather_constant_series():
     ev = gather(_ctx({}, x=np.full(300, 2.0)), [])
     assert ev.constant and decide(ev).label == V.CONSTANT
+
+
+# ---------------------------------------------------------------------- report presentation
+def test_run_item_fills_reliable_and_badges_follow_it():
+    from attractor.report import html
+    from attractor.report.sections import Context, run_item
+
+    ctx = SimpleNamespace(shared={})
+    good = run_item(ctx, "a", "A", lambda c: {"numbers": {"v": 1}, "reliable": True})
+    bad = run_item(ctx, "b", "B", lambda c: {"numbers": {"v": 1}, "reliable": False})
+    na = run_item(ctx, "c", "C", lambda c: {"numbers": {"v": 1}})
+    assert (good.reliable, bad.reliable, na.reliable) == (True, False, None)
+    assert html._badge(good) == ("ok", "computed") and html._badge(na) == ("ok", "computed")
+    assert html._badge(bad) == ("unreliable", "computed — unreliable")
+    warned = run_item(ctx, "d", "D", lambda c: (__import__("warnings").warn("fit is unreliable: no region"), {})[1])
+    assert warned.reliable is None and html._badge(warned)[0] == "unreliable"
+    assert "computed — unreliable" in html._item(bad) and 'badge ok">computed<' in html._item(good)
+    assert Context  # imported for the contract
+
+
+def test_capped_vpts_are_shown_with_ge():
+    from attractor.report.analyze import _mark_capped_vpts
+    from attractor.report.sections import Item, Section
+
+    it = Item("forecast", "Forecast", "ok", numbers={"valid prediction time, NGRC (3 delays) (s)": 2.0,
+                                                      "valid prediction time, persistence (last value) (s)": 0.3})
+    ctx = SimpleNamespace(shared={"forecast_skill": {"models": {"NGRC (3 delays)": {"vpt": 2.0, "vpt_capped": True},
+                                                                "persistence (last value)": {"vpt_capped": False}}}})
+    out = _mark_capped_vpts(ctx, [Section("models", "Models", "", (it,))])
+    nums = out[0].items[0].numbers
+    assert nums["valid prediction time, NGRC (3 delays) (s)"] == "≥ 2"
+    assert nums["valid prediction time, persistence (last value) (s)"] == 0.3
+
+
+def test_dated_series_get_dates_on_the_axis():
+    import pandas as pd
+
+    from attractor.report.figures import time_axis_values
+    from attractor.report.io import prepare_data
+
+    df = pd.DataFrame({"date": pd.date_range("2001-03-01", periods=50, freq="D"), "v": np.arange(50.0) % 7})
+    d = prepare_data(df)
+    vals, label = time_axis_values(d, d.t)
+    assert label == "date" and vals.dtype.kind == "M"
+    assert str(vals[0])[:10] == "2001-03-01" and str(vals[-1])[:10] == "2001-04-19"
+    plain = prepare_data(np.arange(50.0) % 7, dt=0.5)
+    vals, label = time_axis_values(plain, plain.t)
+    assert label == "time" and vals[1] == 0.5
+
+
+def test_analysis_carries_reasons_into_html_and_json():
+    from attractor.report import analyze
+
+    x = np.random.default_rng(3).standard_normal(1500)
+    a = analyze(x, quick=True, seed=1, sections=["overview", "reconstruction", "nonlinearity"])
+    assert 1 <= len(a.reasons) <= 4 and a.verdict in V.LABELS
+    assert not a.item("verdict").result.claims_nonlinear
+    assert a.item("verdict").reasons == a.reasons
+    page = a.to_html()
+    assert '<ul class="reasons">' in page
+    assert a.summary()["reasons"] == list(a.reasons)

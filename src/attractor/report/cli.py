@@ -78,6 +78,8 @@ def _analyze_command(
     except OSError as exc:
         raise ValidationError(f"could not write the report: {exc}") from exc
     console.print(f"[bold]Verdict:[/] {result.verdict} (confidence: {result.confidence})")
+    for r in getattr(result, "reasons", ()):
+        console.print(f"    because: {r}", markup=False, highlight=False)
     for f in result.findings:
         console.print(f"  • {f}")
     for key, reason in result.skipped.items():

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FigureRecord", "render_png", "new_figure", "plot_helper"]
+__all__ = ["FigureRecord", "render_png", "new_figure", "plot_helper", "time_axis_values", "time_origin"]
 
 _DPI = 80
 
@@ -74,3 +74,54 @@ def downsample_for_plot(t: np.ndarray, x: np.ndarray, max_points: int = 4000):
     """Every k-th sample so that at most ``max_points`` are drawn."""
     step = max(1, int(np.ceil(t.size / max_points)))
     return t[::step], x[::step], step
+
+
+_UNIT_SECONDS = {"day": 86400.0, "days": 86400.0, "d": 86400.0, "hour": 3600.0, "hours": 3600.0, "h": 3600.0,
+                 "minute": 60.0, "minutes": 60.0, "min": 60.0, "s": 1.0, "second": 1.0, "seconds": 1.0}
+
+
+def time_origin(data) -> np.datetime64 | None:
+    """The calendar date of ``t = 0`` of prepared data, or None when the data are not dated.
+
+    Read from ``data.metadata["time_origin"]`` (an ISO date string, ``datetime`` or
+    ``numpy.datetime64``, recorded when the time stamps were dates); only meaningful when the
+    time unit is a calendar duration (day, hour, minute, s).
+    """
+    meta = getattr(data, "metadata", None) or {}
+    origin = meta.get("time_origin")
+    if origin is None or str(getattr(data, "time_unit", "")).lower() not in _UNIT_SECONDS:
+        return None
+    try:
+        return np.datetime64(str(origin).replace(" ", "T").split("+")[0], "ns")
+    except (TypeError, ValueError):
+        return None
+
+
+def time_axis_values(data, t: np.ndarray) -> tuple[np.ndarray, str]:
+    """Values and axis label for plotting against time: calendar dates for dated data.
+
+    Parameters
+    ----------
+    data : PreparedData
+    t : numpy.ndarray
+        Times in ``data.time_unit`` since the first stamp.
+
+    Returns
+    -------
+    values : numpy.ndarray
+        ``numpy.datetime64`` dates when the data are dated (``time_origin``), else ``t``.
+    label : str
+    """
+    meta = getattr(data, "metadata", None) or {}
+    dates = meta.get("dates")
+    if dates is not None and len(dates) == len(getattr(data, "t", ())) and len(t) == len(data.t):
+        try:
+            return np.asarray(dates, dtype="datetime64[ns]"), "date"
+        except (TypeError, ValueError):
+            pass
+    origin = time_origin(data)
+    unit = getattr(data, "time_unit", "")
+    if origin is None:
+        return np.asarray(t), (f"time ({unit})" if unit else "time")
+    ns = np.round(np.asarray(t, dtype=float) * _UNIT_SECONDS[unit.lower()] * 1e9).astype("int64")
+    return origin + ns.astype("timedelta64[ns]"), "date"

@@ -24,7 +24,9 @@ padding:.6em .9em;margin:.8em 0;font-size:1.05em}.ar .verdict.low{background:#ff
 .ar .item{border:1px solid #e2e6ea;border-radius:6px;padding:.4em .9em .7em;margin:.8em 0}
 .ar .item.skipped{background:#fafafa;border-style:dashed}.ar .badge{font-size:.72em;font-weight:600;
 padding:.1em .5em;border-radius:9px;vertical-align:middle;margin-left:.5em}
-.ar .badge.ok{background:#def5e3;color:#1b6b30}.ar .badge.skipped{background:#eee;color:#555}
+.ar .badge.ok{background:#def5e3;color:#1b6b30}.ar .badge.unreliable{background:#fdeccb;color:#8a5300}
+.ar .item.unreliable{border-color:#e8c88a}.ar ul.reasons{margin:.3em 0 0 1.1em;padding:0;font-size:.93em}
+.ar ul.reasons li{margin:.1em 0}.ar .badge.skipped{background:#eee;color:#555}
 .ar .skip{color:#6b5a1d;background:#fff8dc;padding:.4em .6em;border-radius:4px}
 .ar figure{margin:.5em 0}.ar figure img{max-width:100%;height:auto;border:1px solid #eef0f2}
 .ar figcaption{font-size:.85em;color:#56606b}.ar table{border-collapse:collapse;margin:.4em 0;font-size:.92em}
@@ -60,9 +62,27 @@ def _table(d: dict, cls: str = "") -> str:
     return f'<table class="{cls}">{rows}</table>'
 
 
+def _badge(it) -> tuple[str, str]:
+    """(css class, text) of an item's status badge: green only for reliable / not-applicable items."""
+    if not it.ok:
+        return "skipped", "skipped"
+    unreliable = getattr(it, "flagged_unreliable", None)
+    if unreliable is None:  # an Item without the property (older pickles): read the fields directly
+        unreliable = getattr(it, "reliable", None) is False or any("unreliab" in w.lower() for w in it.warnings)
+    return ("unreliable", "computed — unreliable") if unreliable else ("ok", "computed")
+
+
+def _reasons(reasons) -> str:
+    if not reasons:
+        return ""
+    return ('<ul class="reasons">' + "".join(f"<li>{_e(r)}</li>" for r in reasons) + "</ul>")
+
+
 def _item(it) -> str:
-    parts = [f'<div class="item {_e(it.status)}" id="item-{_e(it.key)}">',
-             f'<h3>{_e(it.title)}<span class="badge {_e(it.status)}">{"computed" if it.ok else "skipped"}</span></h3>']
+    cls, badge = _badge(it)
+    parts = [f'<div class="item {_e(it.status)}{" unreliable" if cls == "unreliable" else ""}" '
+             f'id="item-{_e(it.key)}">',
+             f'<h3>{_e(it.title)}<span class="badge {cls}">{_e(badge)}</span></h3>']
     if not it.ok:
         parts.append(f'<p class="skip">Skipped: {_e(it.reason)}</p>')
     else:
@@ -70,6 +90,8 @@ def _item(it) -> str:
             parts.append(f'<p class="read"><strong>How to read it:</strong> {_e(it.reading)}</p>')
         if it.key == "verdict":
             parts.append(f'<p class="text"><strong>{_e(it.text)}</strong></p>')
+            if getattr(it, "reasons", ()):
+                parts.append("<p class=\"text\">Deciding evidence:</p>" + _reasons(it.reasons))
             parts.append('<ul class="findings">' + "".join(f"<li>{_e(v)}</li>" for v in it.bullets) + "</ul>")
         else:
             for fig in it.figures:
@@ -102,8 +124,8 @@ def render_html(analysis, fragment: bool = False) -> str:
             f"({_e(', '.join(d.columns))}); analysed channel: <strong>{_e(d.columns[0])}</strong>; "
             f"sampling step {_e(f'{d.dt:.6g}')} {_e(d.time_unit)}; source: {_e(d.source)}"
             f"{'; quick mode' if a.options.get('quick') else ''}.</p>"
-            f'<p class="verdict{low}"><strong>Verdict:</strong> {_e(a.verdict)} '
-            f"(confidence: {_e(a.confidence)}).</p><nav><ol>{nav}</ol></nav>")
+            f'<div class="verdict{low}"><strong>Verdict:</strong> {_e(a.verdict)} '
+            f"(confidence: {_e(a.confidence)}).{_reasons(getattr(a, 'reasons', ()))}</div><nav><ol>{nav}</ol></nav>")
     body = []
     for s in a.sections:
         body.append(f'<section id="sec-{_e(s.key)}"><h2>{_e(s.title)}</h2><p class="intro">{_e(s.intro)}</p>')

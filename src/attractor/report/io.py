@@ -280,6 +280,8 @@ def _from_frame(df, columns, time_column, dt):
         raise ValidationError(f"column {tcol!r} is used as the time column; do not list it among the columns.")
     x = df[use].to_numpy(dtype=float)
     t, unit = (None, None) if tcol is None else _time_values(df[tcol])
+    if unit is not None:  # dates: keep the first stamp so that plots can show dates (report.figures.time_origin)
+        attrs["time_origin"] = str(pd.to_datetime(df[tcol]).iloc[0])
     return x, t, dt, tuple(use), tcol, unit, attrs
 
 

@@ -35,7 +35,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core.errors import AttractorError
-from .figures import FigureRecord, downsample_for_plot, new_figure, render_png, try_helper
+from .figures import FigureRecord, downsample_for_plot, new_figure, render_png, time_axis_values, try_helper
 from .io import PreparedData
 
 __all__ = ["Item", "Section", "Context", "SECTION_BUILDERS", "SkipItem", "tsonis_min_length"]
@@ -243,16 +243,18 @@ def run_item(ctx: Context, key: str, title: str, fn: Callable[[Context], dict], 
 def _overview_series(ctx: Context) -> dict:
     d = ctx.data
     fig, (ax,) = new_figure(7.5, 2.6)
-    t, x, step = downsample_for_plot(d.t, d.x)
+    tt, label = time_axis_values(d, d.t)
+    t, x, step = downsample_for_plot(tt, d.x)
     for k, c in enumerate(d.columns[:4]):
         ax.plot(t, x[:, k], lw=0.6, label=c)
-    ax.set_xlabel(f"time ({d.time_unit})" if d.time_unit else "time")
+    ax.set_xlabel(label)
     ax.set_ylabel("value")
     if d.n_channels > 1:
         ax.legend(fontsize=7, loc="upper right", ncol=min(4, d.n_channels))
     caption = "The series" + (" (first 4 channels)" if d.n_channels > 4 else "") + (
         f" (every {step}-th sample drawn)" if step > 1 else "")
     numbers = {"samples": d.n_times, "channels": d.n_channels, "sampling step": _num(d.dt, 6),
+               **({"first / last date": f"{str(tt[0])[:19]} / {str(tt[-1])[:19]}"} if label == "date" else {}),
                "duration": _num(d.t[-1] - d.t[0] if d.n_times > 1 else 0.0, 6),
                "missing values (raw)": sum(d.missing.values()), "rows in the file/input": d.n_raw}
     for k, c in enumerate(d.columns[:6]):
