@@ -379,7 +379,7 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
             nan_policy: str = "interpolate", irregular: str = "resample", true_system: Any = None,
             title: str | None = None, progress: Callable[[str, int, int], None] | None = None,
             sections: Sequence[str] | None = None, detrend: bool = False,
-            deseason: bool = False) -> Analysis:
+            deseason: bool = False, exclude_items: Sequence[str] = ()) -> Analysis:
     """Analyse an observed series and collect every result into a report.
 
     Parameters
@@ -418,6 +418,9 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
     deseason : bool
         Remove the seasonal cycle (``attractor.analysis.stationarity.deseason``, period from
         ``seasonality``) before the analyses; recorded likewise.
+    exclude_items : sequence of str
+        Item keys to leave out (e.g. ``("attractor", "entropy", "rqa")`` for a faster run
+        that keeps everything the verdict reads; see :mod:`attractor.report.verdict`).
 
     Returns
     -------
@@ -443,6 +446,7 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
     name, ref = _resolve_true_system(true_system)
     ctx = Context(prepared, quick=bool(quick), seed=int(seed), reference=ref, true_system=name)
     wanted = None if sections is None else set(sections)
+    excluded = {str(k) for k in ([exclude_items] if isinstance(exclude_items, str) else exclude_items)}
     if wanted is not None:
         unknown = wanted - {s[0] for s in SECTION_BUILDERS} - {"summary"}
         if unknown:
@@ -457,7 +461,7 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
             if progress is not None:
                 progress(f"{stitle}: {ititle}", idx, total)
             idx += 1
-            if wanted is not None and key not in wanted:
+            if (wanted is not None and key not in wanted) or ikey in excluded:
                 continue
             done.append(run_item(ctx, ikey, ititle, fn))
         if done:
@@ -474,7 +478,7 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
                                                                   else list(columns)),
                "time_column": time_column, "quick": bool(quick), "seed": int(seed), "nan_policy": nan_policy,
                "irregular": irregular, "true_system": name, "detrend": bool(detrend),
-               "deseason": bool(deseason)}
+               "deseason": bool(deseason), "exclude_items": sorted(excluded)}
     default_title = f"Analysis of {prepared.source}" + (f" ({name})" if name and name not in prepared.source else "")
     return Analysis(data=prepared, sections=tuple(built), findings=tuple(findings), verdict=verdict.label,
                     confidence=verdict.confidence, reasons=tuple(verdict.reasons), comparison=tuple(comparison), options=options,
