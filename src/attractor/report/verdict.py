@@ -122,6 +122,8 @@ class Evidence:
         Rank p-value of the surrogate test and its level.
     surrogate_rejected : bool or None
     n_surrogates : int or None
+    null_misspecified : bool or None
+        The surrogate item says its null hypothesis does not fit (``ctx.shared["null_misspecified"]``).
     surrogate_method : str or None
         e.g. ``"iaaft"``, ``"pps"``.
     trend, seasonality : bool or None
@@ -154,6 +156,7 @@ class Evidence:
     n_surrogates: int | None = None
     surrogate_method: str | None = None
     surrogate_alpha: float = ALPHA
+    null_misspecified: bool | None = None
     trend: bool | None = None
     trend_description: str = ""
     seasonality: bool | None = None
@@ -286,7 +289,7 @@ def decide(ev: Evidence) -> Verdict:
                                   else bool(ev.surrogate_rejected))
     s_counts = rejected and (not periodic or periodic_aware)
     s_strong = s_counts and p is not None and p <= STRONG_P and k >= STRONG_MIN_SURROGATES
-    misspec = p is not None and p >= MISSPECIFIED_P
+    misspec = (p is not None and p >= MISSPECIFIED_P) or bool(ev.null_misspecified)
     k_pos = skill is not None and skill >= SKILL_MIN
     k_clear = skill is not None and skill >= SKILL_CLEAR
     k_neg = skill is not None and skill <= 0
@@ -306,7 +309,8 @@ def decide(ev: Evidence) -> Verdict:
             r_surr += " (rejection at 5 %" + (f"; p ≤ {STRONG_P} needs ≥ {STRONG_MIN_SURROGATES} surrogates"
                                               if k < STRONG_MIN_SURROGATES else "") + ")"
         elif misspec:
-            r_surr += " (data less predictable than the surrogates)"
+            r_surr += (" (data less predictable than the surrogates)" if p >= MISSPECIFIED_P
+                       else " (null hypothesis mis-specified)")
         else:
             r_surr += " (not rejected)"
     r_skill = None
@@ -336,7 +340,16 @@ def decide(ev: Evidence) -> Verdict:
                                        cao, lam_ok, d2_ok))
 
     def pick(*rs):
-        return tuple(r for r in rs if r)[:4]
+        out = [r for r in rs if r][:4]
+        # at least two reasons: add what is missing or limiting, in this order
+        for extra in (None if skill is not None else "no forecast skill available (forecast comparison not run)",
+                      f"{ev.n} samples" + (" (few: the tests have little power)" if ev.n < 1000 else ""),
+                      None if lam_ok else "no reliable Lyapunov exponent"):
+            if len(out) >= 2:
+                break
+            if extra and extra not in out:
+                out.append(extra)
+        return tuple(out)
 
     if agree and lam_pos:
         conf = "high" if (s_strong and k_clear and d2_ok) else "medium"
@@ -399,8 +412,9 @@ def _evidence_findings(ev, p, rejected, periodic, periodic_aware, misspec, skill
             out.append(f"The surrogate test rejected a linear stochastic process (p = {_p(p)} with {k} surrogates): "
                        f"evidence of nonlinear structure that is {strength}.")
         elif misspec:
-            out.append(f"The data are less predictable than almost all of their surrogates (p = {_p(p)}): the "
-                       "linear null hypothesis itself is mis-specified (trend, drift, seasonality or "
+            out.append((f"The data are less predictable than almost all of their surrogates (p = {_p(p)}): the "
+                        if p >= MISSPECIFIED_P else f"The surrogate test (p = {_p(p)}) reports that ")
+                       + "the linear null hypothesis itself is mis-specified (trend, drift, seasonality or "
                        "non-stationarity), so the test says nothing about nonlinearity.")
         else:
             out.append(f"The surrogate test did not reject a linear stochastic process (p = {_p(p)} with {k} "
@@ -506,6 +520,8 @@ def gather(ctx: Any, sections: Sequence[Any]) -> Evidence:
             kw.update(surrogate_p=_f(_attr(surr, "p_value")), surrogate_rejected=_attr(surr, "rejected"),
                       n_surrogates=_attr(surr, "n_surrogates"), surrogate_method=_attr(surr, "method"),
                       surrogate_alpha=_f(_attr(surr, "alpha", ALPHA)) or ALPHA)
+            if sh.get("null_misspecified") is not None:
+                kw["null_misspecified"] = bool(sh["null_misspecified"])
     # pre-checks
     tr = sh.get("trend")
     if tr is not None:
