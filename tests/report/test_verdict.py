@@ -247,3 +247,51 @@ def test_analysis_carries_reasons_into_html_and_json():
     page = a.to_html()
     assert '<ul class="reasons">' in page
     assert a.summary()["reasons"] == list(a.reasons)
+
+
+def test_detrend_and_deseason_options_are_applied_and_recorded(monkeypatch):
+    import sys
+    import types
+
+    from attractor.report import analyze
+
+    fake = types.ModuleType("attractor.analysis.stationarity")
+    calls = []
+
+    def detrend(x, dt=1.0):
+        calls.append("detrend")
+        t = np.arange(x.size) * dt
+        coef = np.polyfit(t, x, 1)
+        return x - np.polyval(coef, t), {"description": f"linear trend of slope {coef[0]:.3g} removed"}
+
+    def seasonality(x, dt=1.0):
+        return types.SimpleNamespace(detected=True, period=20.0)
+
+    def deseason(x, period, dt=1.0):
+        calls.append(("deseason", period))
+        k = int(round(period / dt))
+        cyc = np.array([x[i::k].mean() for i in range(k)])
+        return x - np.resize(cyc, x.size), {"description": "mean cycle removed"}
+
+    fake.detrend, fake.deseason, fake.seasonality = detrend, deseason, seasonality
+    monkeypatch.setitem(sys.modules, "attractor.analysis.stationarity", fake)
+    t = np.arange(400.0)
+    x = 0.05 * t + np.sin(2 * np.pi * t / 20) + 0.1 * np.random.default_rng(0).standard_normal(400)
+    a = analyze(x, quick=True, sections=["overview"], detrend=True, deseason=True)
+    assert calls == ["detrend", ("deseason", 20.0)]
+    assert a.options["detrend"] and a.options["deseason"]
+    assert any("linear trend of slope 0.0" in n for n in a.data.notes) and any("period 20" in n for n in a.data.notes)
+    assert abs(np.polyfit(t, a.data.x[:, 0], 1)[0]) < 1e-3 and a.data.x[:, 0].std() < 0.2
+    plain = analyze(x, quick=True, sections=["overview"])
+    assert not plain.options["detrend"] and plain.data.x[-1, 0] == x[-1]
+
+
+def test_detrend_without_the_stationarity_module_is_a_clear_error(monkeypatch):
+    import sys
+
+    from attractor.core.errors import ValidationError
+    from attractor.report import analyze
+
+    monkeypatch.setitem(sys.modules, "attractor.analysis.stationarity", None)  # import fails
+    with pytest.raises(ValidationError, match="stationarity"):
+        analyze(np.arange(300.0) % 7, quick=True, sections=["overview"], detrend=True)
