@@ -276,7 +276,7 @@ def decide(ev: Evidence) -> Verdict:
     d2_ok = ev.d2 is not None and ev.d2_reliable is not False
     if ev.n < MIN_N or (p is None and skill is None):
         why = (f"{ev.n} samples (< {MIN_N})" if ev.n < MIN_N
-               else "neither the surrogate test nor the forecast skill could be computed")
+               else "no surrogate test and no forecast skill (skipped, failed or not requested)")
         findings.append(f"With {ev.n} samples none of the tests of determinism could be run"
                         + ("" if ev.n < MIN_N else " (see the skipped items)")
                         + "; the report shows only what the data support.")
@@ -342,7 +342,7 @@ def decide(ev: Evidence) -> Verdict:
     def pick(*rs):
         out = [r for r in rs if r][:4]
         # at least two reasons: add what is missing or limiting, in this order
-        for extra in (None if skill is not None else "no forecast skill available (forecast comparison not run)",
+        for extra in (None if skill is not None else "no forecast skill available",
                       f"{ev.n} samples" + (" (few: the tests have little power)" if ev.n < 1000 else ""),
                       None if lam_ok else "no reliable Lyapunov exponent"):
             if len(out) >= 2:
