@@ -295,3 +295,15 @@ def test_detrend_without_the_stationarity_module_is_a_clear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "attractor.analysis.stationarity", None)  # import fails
     with pytest.raises(ValidationError, match="stationarity"):
         analyze(np.arange(300.0) % 7, quick=True, sections=["overview"], detrend=True)
+
+
+def test_gather_keeps_a_misspecified_null_as_evidence():
+    surr = SimpleNamespace(p_value=1.0, rejected=False, n_surrogates=19, method="iaaft", alpha=0.05)
+    shared = {"surrogate": surr, "null_misspecified": True}
+    ev = gather(_ctx(shared), _secs(_It("surrogates", reliable=False)))
+    assert ev.null_misspecified and ev.surrogate_p == 1.0 and ev.surrogate_rejected is False
+    v = decide(ev)
+    assert v.label == V.MISSPECIFIED and "p = 1" in v.reasons[0]
+    # an unreliable surrogate item for any other reason is left out
+    ev = gather(_ctx({"surrogate": surr}), _secs(_It("surrogates", reliable=False, warnings=("unreliable: x",))))
+    assert ev.surrogate_p is None and ev.excluded[0][0] == "the surrogate test"

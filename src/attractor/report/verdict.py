@@ -513,15 +513,21 @@ def gather(ctx: Any, sections: Sequence[Any]) -> Evidence:
 
     # surrogate test
     surr = sh.get("surrogate")
+    misspecified = sh.get("null_misspecified")
+    if misspecified is not None:
+        kw["null_misspecified"] = bool(misspecified)
     if surr is not None:
-        if item_unreliable("surrogates") or _attr(surr, "reliable") is False:
+        described = dict(surrogate_p=_f(_attr(surr, "p_value")), n_surrogates=_attr(surr, "n_surrogates"),
+                         surrogate_method=_attr(surr, "method"),
+                         surrogate_alpha=_f(_attr(surr, "alpha", ALPHA)) or ALPHA)
+        if misspecified:
+            # the item is unreliable *because* its null does not fit: that is itself the evidence (row 5);
+            # its p-value is quoted as the reason, never read as a rejection
+            kw.update(described, surrogate_rejected=False)
+        elif item_unreliable("surrogates") or _attr(surr, "reliable") is False:
             excluded.append(("the surrogate test", _unreliable_reason(items.get("surrogates"), surr)))
         else:
-            kw.update(surrogate_p=_f(_attr(surr, "p_value")), surrogate_rejected=_attr(surr, "rejected"),
-                      n_surrogates=_attr(surr, "n_surrogates"), surrogate_method=_attr(surr, "method"),
-                      surrogate_alpha=_f(_attr(surr, "alpha", ALPHA)) or ALPHA)
-            if sh.get("null_misspecified") is not None:
-                kw["null_misspecified"] = bool(sh["null_misspecified"])
+            kw.update(described, surrogate_rejected=_attr(surr, "rejected"))
     # pre-checks
     tr = sh.get("trend")
     if tr is not None:
