@@ -23,7 +23,8 @@ catalogue period (dt = 0.99, about 50 samples per pseudo-period). Noise std = fr
 signal std (independent Gaussian, added after simulation).
 
 Each analysis leaves out only the items the verdict does not read (the reconstruction plot,
-entropies, RQA, SINDy). ``--quick`` uses analyze(quick=True) (19 instead of 99 surrogates,
+entropies, RQA, SINDy) and renders no figures (``analyze(figures=False)``); the verdict is the
+same as in a full report with the same options. ``--quick`` uses analyze(quick=True) (19 instead of 99 surrogates,
 smaller subsamples): the decision rule is the same, but with 19 surrogates a rank test
 cannot reach p <= 0.01, so quick runs never give "high" confidence to a chaos claim and the
 high-confidence column is only informative without ``--quick``.
@@ -115,7 +116,7 @@ def run_one(task: tuple) -> dict:
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        a = analyze(x, dt=dt, quick=quick, seed=seed, exclude_items=EXCLUDE)
+        a = analyze(x, dt=dt, quick=quick, seed=seed, exclude_items=EXCLUDE, figures=False)
     sec = time.perf_counter() - start
     v = a.item("verdict").result
     return {"class": kind, "group": group, "noise": noise, "seed": seed, "n": n, "quick": quick,

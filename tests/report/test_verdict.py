@@ -307,3 +307,15 @@ def test_gather_keeps_a_misspecified_null_as_evidence():
     # an unreliable surrogate item for any other reason is left out
     ev = gather(_ctx({"surrogate": surr}), _secs(_It("surrogates", reliable=False, warnings=("unreliable: x",))))
     assert ev.surrogate_p is None and ev.excluded[0][0] == "the surrogate test"
+
+
+def test_figures_false_renders_nothing_and_keeps_the_verdict():
+    from attractor.report import analyze
+
+    x = np.sin(0.3 * np.arange(1200)) + 0.2 * np.random.default_rng(5).standard_normal(1200)
+    kw = dict(quick=True, seed=2, sections=["overview", "reconstruction", "nonlinearity"])
+    a = analyze(x, figures=False, **kw)
+    b = analyze(x, **kw)
+    assert a.figures == {} and len(b.figures) >= 3
+    assert (a.verdict, a.confidence, a.reasons) == (b.verdict, b.confidence, b.reasons)
+    assert "data:image/png" not in a.to_html() and a.options["figures"] is False

@@ -21,6 +21,7 @@ import numpy as np
 from ..core.errors import ValidationError
 from .io import PreparedData, prepare_data
 from .sections import SECTION_BUILDERS, Context, Item, Section, _call, run_item
+from .figures import figures_disabled
 from .verdict import Verdict, decide, gather
 
 __all__ = ["analyze", "Analysis", "STAGES"]
@@ -86,7 +87,8 @@ class Analysis:
     @property
     def figures(self) -> dict[str, tuple]:
         """``{item key: (FigureRecord, ...)}`` for every item with figures (PNG bytes and captions)."""
-        return {it.key: it.figures for s in self.sections for it in s.items if it.figures}
+        return {it.key: tuple(f for f in it.figures if f.png) for s in self.sections for it in s.items
+                if any(f.png for f in it.figures)}
 
     @property
     def skipped(self) -> dict[str, str]:
@@ -379,7 +381,7 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
             nan_policy: str = "interpolate", irregular: str = "resample", true_system: Any = None,
             title: str | None = None, progress: Callable[[str, int, int], None] | None = None,
             sections: Sequence[str] | None = None, detrend: bool = False,
-            deseason: bool = False, exclude_items: Sequence[str] = ()) -> Analysis:
+            deseason: bool = False, exclude_items: Sequence[str] = (), figures: bool = True) -> Analysis:
     """Analyse an observed series and collect every result into a report.
 
     Parameters
@@ -421,6 +423,9 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
     exclude_items : sequence of str
         Item keys to leave out (e.g. ``("attractor", "entropy", "rqa")`` for a faster run
         that keeps everything the verdict reads; see :mod:`attractor.report.verdict`).
+    figures : bool
+        False: no figure is rendered (the report has numbers and text only); for batch
+        studies such as ``benchmarks/bench_false_positives.py``, about 3x faster in quick mode.
 
     Returns
     -------
@@ -463,7 +468,8 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
             idx += 1
             if (wanted is not None and key not in wanted) or ikey in excluded:
                 continue
-            done.append(run_item(ctx, ikey, ititle, fn))
+            with figures_disabled(not figures):
+                done.append(run_item(ctx, ikey, ititle, fn))
         if done:
             built.append(Section(key, stitle, intro, tuple(done)))
     if progress is not None:
@@ -478,7 +484,7 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
                                                                   else list(columns)),
                "time_column": time_column, "quick": bool(quick), "seed": int(seed), "nan_policy": nan_policy,
                "irregular": irregular, "true_system": name, "detrend": bool(detrend),
-               "deseason": bool(deseason), "exclude_items": sorted(excluded)}
+               "deseason": bool(deseason), "exclude_items": sorted(excluded), "figures": bool(figures)}
     default_title = f"Analysis of {prepared.source}" + (f" ({name})" if name and name not in prepared.source else "")
     return Analysis(data=prepared, sections=tuple(built), findings=tuple(findings), verdict=verdict.label,
                     confidence=verdict.confidence, reasons=tuple(verdict.reasons), comparison=tuple(comparison), options=options,

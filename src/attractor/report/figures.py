@@ -7,6 +7,8 @@ made. :func:`render_png` turns a figure into PNG bytes for embedding in the HTML
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import importlib
 import io
 from dataclasses import dataclass, field
@@ -14,9 +16,24 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FigureRecord", "render_png", "new_figure", "plot_helper", "time_axis_values", "time_origin"]
+__all__ = ["FigureRecord", "render_png", "new_figure", "plot_helper", "time_axis_values", "time_origin",
+           "figures_disabled"]
 
 _DPI = 80
+_SKIP_RENDER: contextvars.ContextVar[bool] = contextvars.ContextVar("attractor_skip_render", default=False)
+
+
+@contextlib.contextmanager
+def figures_disabled(disabled: bool = True):
+    """Within this block :func:`render_png` returns empty records (no PNG encoding).
+
+    Used by ``analyze(..., figures=False)`` for batch studies that need only the numbers.
+    """
+    token = _SKIP_RENDER.set(bool(disabled))
+    try:
+        yield
+    finally:
+        _SKIP_RENDER.reset(token)
 
 
 @dataclass(frozen=True)
@@ -40,7 +57,11 @@ def new_figure(width: float = 7.5, height: float = 3.0, ncols: int = 1, projecti
 
 
 def render_png(fig, caption: str, dpi: int = _DPI) -> FigureRecord:
-    """Render a Figure to PNG bytes (the figure is then released)."""
+    """Render a Figure to PNG bytes (the figure is then released); empty bytes inside
+    :func:`figures_disabled`."""
+    if _SKIP_RENDER.get():
+        fig.clear()
+        return FigureRecord(caption=caption, png=b"", width=0, height=0)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     w, h = fig.get_size_inches() * dpi

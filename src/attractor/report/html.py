@@ -95,6 +95,8 @@ def _item(it) -> str:
             parts.append('<ul class="findings">' + "".join(f"<li>{_e(v)}</li>" for v in it.bullets) + "</ul>")
         else:
             for fig in it.figures:
+                if not fig.png:  # rendered with analyze(figures=False)
+                    continue
                 b64 = base64.b64encode(fig.png).decode("ascii")
                 parts.append(f'<figure><img src="data:image/png;base64,{b64}" width="{fig.width}" '
                              f'height="{fig.height}" alt="{_e(fig.caption)}"><figcaption>{_e(fig.caption)}'
