@@ -258,7 +258,7 @@ def test_detrend_and_deseason_options_are_applied_and_recorded(monkeypatch):
     fake = types.ModuleType("attractor.analysis.stationarity")
     calls = []
 
-    def detrend(x, dt=1.0):
+    def detrend(x, method="linear", dt=1.0):
         calls.append("detrend")
         t = np.arange(x.size) * dt
         coef = np.polyfit(t, x, 1)
@@ -281,6 +281,7 @@ def test_detrend_and_deseason_options_are_applied_and_recorded(monkeypatch):
     assert calls == ["detrend", ("deseason", 20.0)]
     assert a.options["detrend"] and a.options["deseason"]
     assert any("linear trend of slope 0.0" in n for n in a.data.notes) and any("period 20" in n for n in a.data.notes)
+    assert a.data.n_times == 400
     assert abs(np.polyfit(t, a.data.x[:, 0], 1)[0]) < 1e-3 and a.data.x[:, 0].std() < 0.2
     plain = analyze(x, quick=True, sections=["overview"])
     assert not plain.options["detrend"] and plain.data.x[-1, 0] == x[-1]

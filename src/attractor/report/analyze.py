@@ -307,28 +307,39 @@ def _mark_capped_vpts(ctx: Context, sections: list[Section]) -> list[Section]:
 
 
 def _preprocess(prepared: PreparedData, detrend: bool, deseason: bool) -> tuple[PreparedData, list[str]]:
-    """Apply the optional detrending / deseasoning (attractor.analysis.stationarity) to every channel."""
+    """Apply the optional detrending / deseasoning (attractor.analysis.stationarity) to every channel.
+
+    Detrending subtracts the least-squares line, or takes first differences when
+    ``stationarity.trend_test`` finds a stochastic (unit-root) trend in the analysed channel;
+    deseasoning removes the component at the period ``stationarity.seasonality`` detects.
+    """
     if not (detrend or deseason):
         return prepared, []
+    import importlib
+
     try:
-        from ..analysis import stationarity as st
+        st = importlib.import_module("attractor.analysis.stationarity")
     except ImportError as exc:
         raise ValidationError("detrend/deseason need attractor.analysis.stationarity, which is not available in "
                               "this installation.") from exc
     x = prepared.x.copy()
+    dt = prepared.dt
     notes: list[str] = []
     if detrend:
         fn = getattr(st, "detrend", None)
         if fn is None:
             raise ValidationError("detrend=True needs attractor.analysis.stationarity.detrend.")
-        cols = []
-        for k in range(x.shape[1]):
-            res = _call(fn, x[:, k], dt=prepared.dt)
-            cols.append(_series_of(res, x.shape[0]))
+        method, why = "linear", "least-squares line removed"
+        tt = getattr(st, "trend_test", None)
+        if tt is not None:
+            kind = str(getattr(_call(tt, x[:, 0], dt=dt), "kind", "") or "")
+            if "unit" in kind or "stochastic" in kind:
+                method, why = "difference", "first differences taken: stochastic (unit-root) trend"
+        results = [_call(fn, x[:, k], method=method, dt=dt) for k in range(x.shape[1])]
+        cols = [_series_of(r) for r in results]
         n = min(c.size for c in cols)
         x = np.column_stack([c[-n:] for c in cols])
-        what = _what_removed(res, "trend")
-        notes.append(f"the series was detrended before the analyses ({what}).")
+        notes.append(f"the series was detrended before the analyses ({_what_removed(results[0], why)}).")
     if deseason:
         fn = getattr(st, "deseason", None)
         seas = getattr(st, "seasonality", None)
@@ -336,23 +347,23 @@ def _preprocess(prepared: PreparedData, detrend: bool, deseason: bool) -> tuple[
             raise ValidationError("deseason=True needs attractor.analysis.stationarity.deseason.")
         period = None
         if seas is not None:
-            sres = _call(seas, x[:, 0], dt=prepared.dt)
+            sres = _call(seas, x[:, 0], dt=dt)
             if getattr(sres, "detected", False):
                 period = getattr(sres, "period", None)
         if period is None:
             notes.append("deseason was requested, but no seasonal period was detected; nothing was removed.")
         else:
-            cols = [_series_of(_call(fn, x[:, k], period, dt=prepared.dt), x.shape[0]) for k in range(x.shape[1])]
+            cols = [_series_of(_call(fn, x[:, k], period, dt=dt)) for k in range(x.shape[1])]
             n = min(c.size for c in cols)
             x = np.column_stack([c[-n:] for c in cols])
-            notes.append(f"the seasonal cycle of period {float(period):.4g} {prepared.time_unit or 'time units'} "
+            notes.append(f"the seasonal component of period {float(period):.4g} {prepared.time_unit or 'time units'} "
                          "was removed before the analyses.")
     t = prepared.t[-x.shape[0]:]
     return replace(prepared, x=x, t=t, notes=tuple(prepared.notes) + tuple(
         n[0].upper() + n[1:] for n in notes)), notes
 
 
-def _series_of(res: Any, n: int) -> np.ndarray:
+def _series_of(res: Any) -> np.ndarray:
     if isinstance(res, tuple):
         res = res[0]
     for name in ("series", "residual", "x", "values", "data"):
@@ -372,7 +383,7 @@ def _what_removed(res: Any, default: str) -> str:
         v = getattr(res, name, None) if not isinstance(res, dict) else res.get(name)
         if isinstance(v, str) and v:
             return v
-    return default + " removed"
+    return default
 
 
 # ---------------------------------------------------------------------- API
