@@ -240,7 +240,9 @@ def _conclude(ctx: Context, sections: Sequence[Section]) -> tuple[list[str], Ver
                                 and evidence.lyapunov > 0) else None
     fs = ctx.shared.get("forecast_skill")
     fc = ctx.shared.get("forecast")
-    if isinstance(fs, dict) and fs.get("best") and isinstance(fs.get("models"), dict):
+    if isinstance(fs, dict) and fs.get("reliable") is False:
+        pass  # listed under "Not used" by the verdict
+    elif isinstance(fs, dict) and fs.get("best") and isinstance(fs.get("models"), dict):
         best = fs["best"]
         info = fs["models"].get(best, {})
         vpt = info.get("vpt")
