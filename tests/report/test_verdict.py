@@ -42,6 +42,8 @@ CASES = [
     ("cao-contradicts-agreement", dict(n=N, **STRONG, skill=0.5, stochastic_cao=True, **LAM_POS), V.LINEAR,
      "medium", 8),
     ("single-p-no-skill-available", dict(n=N, **WEAK), V.WEAK, "low", 7),
+    ("strong-p-negative-skill-stays-weak", dict(n=N, **STRONG, skill=-0.2), V.WEAK, "low", 7),
+    ("strong-p-negative-skill-and-cao", dict(n=N, **STRONG, skill=-0.2, stochastic_cao=True), V.LINEAR, "medium", 8),
     ("rejection-marginal-skill", dict(n=N, **STRONG, skill=0.05), V.WEAK, "low", 7),
     ("misspecified-null", dict(n=N, surrogate_p=0.97, surrogate_rejected=False, n_surrogates=99, skill=-0.1),
      V.MISSPECIFIED, "low", 5),

@@ -49,14 +49,16 @@ row   condition                                                  label (confiden
                                                                  mis-specified (medium if T or P confirms, else
                                                                  low)
 6     **P** without agreement                                     periodic or quasi-periodic with noise (medium)
-7     **S** with nothing against it (no skill <= 0, not **C**)    weak evidence of nonlinear structure (low)
+7     **S**, not **C**, and no skill <= 0 unless **S** is strong  weak evidence of nonlinear structure (low)
 8     otherwise                                                  consistent with linear stochastic process
                                                                  (high if not S with >= 99 surrogates, skill <= 0
                                                                  and C all agree and n >= 2000; medium if
                                                                  n >= 1000; else low)
 ====  =========================================================  ===============================================
 
-"Agreement" is rows 3–4: the surrogate rejection, a prediction skill above both baselines and
+A strong rejection (row 7) is not overturned by a forecast skill <= 0 alone (the forecast
+models may simply be inadequate), but a 5 %-level rejection is; Cao's stochasticity check
+overturns either. "Agreement" is rows 3–4: the surrogate rejection, a prediction skill above both baselines and
 no contrary stochasticity diagnostic. Only rows 3 and 4 *claim* nonlinear structure
 (:attr:`Verdict.claims_nonlinear`). A positive exponent or a finite dimension alone never
 establishes chaos: coloured linear noise gives both (Osborne & Provenzale 1989, Physica D 35,
@@ -367,9 +369,10 @@ def decide(ev: Evidence) -> Verdict:
                        tuple(findings), rule=5)
     if periodic:
         return Verdict(PERIODIC, "medium", pick(r_season, r_surr, r_skill, r_cao), tuple(findings), rule=6)
-    if rejected and not k_neg and not cao:
+    if rejected and not cao and (not k_neg or s_strong):
         why = ("a single surrogate rejection, not corroborated by a prediction skill above the baselines"
-               if skill is None else f"a surrogate rejection with only marginal forecast skill ({skill:+.2f})")
+               if skill is None else f"a surrogate rejection with only marginal forecast skill ({skill:+.2f})"
+               if not k_neg else f"a strong surrogate rejection that no forecast model confirms (skill {skill:+.2f})")
         return Verdict(WEAK, "low", pick(r_surr, r_skill or "no forecast skill available", why), tuple(findings),
                        rule=7)
     # row 8: linear stochastic
