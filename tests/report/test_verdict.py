@@ -322,3 +322,15 @@ def test_figures_false_renders_nothing_and_keeps_the_verdict():
     assert a.figures == {} and len(b.figures) >= 3
     assert (a.verdict, a.confidence, a.reasons) == (b.verdict, b.confidence, b.reasons)
     assert "data:image/png" not in a.to_html() and a.options["figures"] is False
+
+
+def test_cli_prints_the_reasons_under_the_verdict(tmp_path):
+    from typer.testing import CliRunner
+
+    from attractor.cli import app
+
+    r = CliRunner().invoke(app, ["analyze", "--dataset", "lynx", "--quick", "--out", str(tmp_path / "r.html")])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    i = next(k for k, line in enumerate(lines) if line.startswith("Verdict:"))
+    assert lines[i + 1].strip().startswith("because:") and lines[i + 2].strip().startswith("because:")
