@@ -331,6 +331,5 @@ def test_cli_prints_the_reasons_under_the_verdict(tmp_path):
 
     r = CliRunner().invoke(app, ["analyze", "--dataset", "lynx", "--quick", "--out", str(tmp_path / "r.html")])
     assert r.exit_code == 0, r.output
-    lines = r.output.splitlines()
-    i = next(k for k, line in enumerate(lines) if line.startswith("Verdict:"))
-    assert lines[i + 1].strip().startswith("because:") and lines[i + 2].strip().startswith("because:")
+    head = r.output[r.output.index("Verdict:"): r.output.index("•")]  # the lines before the findings
+    assert head.count("because:") >= 2
