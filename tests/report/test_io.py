@@ -89,10 +89,17 @@ def test_nan_interpolate_drop_raise():
 def test_irregular_resample_or_raise():
     t = np.cumsum(np.r_[0.0, np.full(30, 1.0), 2.5, np.full(30, 1.0)])
     df = pd.DataFrame({"t": t, "y": 3.0 * t})
-    with pytest.warns(ReliabilityWarning, match="irregular time stamps .* resampled"):
-        p = prepare_data(df)
+    with pytest.warns(ReliabilityWarning, match=r"irregular time stamps .* resampled.* 32 \(50.8 %\) are invented"):
+        p = prepare_data(df, irregular="resample")
     assert p.resampled and np.allclose(np.diff(p.t), 1.0)
+    # after the 2.5-step gap the stamps sit half-way between grid points: all 32 later grid points are new
+    assert p.n_invented == 32 and p.n_times == 63
     np.testing.assert_allclose(p.x[:, 0], 3.0 * p.t)  # linear data survive linear resampling exactly
+    with pytest.warns(ReliabilityWarning, match="own index"):
+        p = prepare_data(df)                           # default: the samples as they are, nothing invented
+    assert not p.resampled and p.n_invented == 0 and p.n_times == 62
+    assert p.dt == 1.0 and p.time_unit == "observation"
+    np.testing.assert_allclose(p.x[:, 0], 3.0 * t)
     with pytest.raises(ValidationError, match="time stamps are irregular"):
         prepare_data(df, irregular="raise")
 

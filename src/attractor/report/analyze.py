@@ -116,21 +116,40 @@ class Analysis:
             }
         return out
 
-    def to_json(self, path: str | Path | None = None) -> str:
-        """The :meth:`summary` as JSON text (also written to ``path`` if given)."""
+    def to_json(self, path: str | Path | None = None, force: bool = False) -> str:
+        """The :meth:`summary` as JSON text (also written to ``path`` if given).
+
+        The file is written atomically; an existing ``path`` is replaced only if it is JSON, and
+        never if it is the analysed data file (``force=True`` replaces any other regular file);
+        see :func:`attractor.core.output.safe_output_path`.
+        """
+        from ..core.output import atomic_write_text, safe_output_path
+
         text = json.dumps(self.summary(), indent=2, ensure_ascii=False)
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            atomic_write_text(safe_output_path(path, "json", inputs=self._input_paths(), force=force), text)
         return text
 
-    def to_html(self, path: str | Path | None = None) -> str:
-        """The self-contained HTML report (also written to ``path`` if given)."""
+    def to_html(self, path: str | Path | None = None, force: bool = False) -> str:
+        """The self-contained HTML report (also written to ``path`` if given).
+
+        The file is written atomically; an existing ``path`` is replaced only if it is an HTML
+        report, and never if it is the analysed data file (``force=True`` replaces any other
+        regular file); see :func:`attractor.core.output.safe_output_path`.
+        """
+        from ..core.output import GENERATOR_MARKER, atomic_write_text, safe_output_path
         from .html import render_html
 
         text = render_html(self)
+        if 'name="generator"' not in text[:4096]:
+            text = text.replace("<head>", f'<head><meta name="generator" content="{GENERATOR_MARKER}">', 1)
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            atomic_write_text(safe_output_path(path, "html", inputs=self._input_paths(), force=force), text)
         return text
+
+    def _input_paths(self) -> tuple[str, ...]:
+        src = self.data.metadata.get("input_path") or self.data.source
+        return (src,) if isinstance(src, str) and src and Path(src).expanduser().is_file() else ()
 
     def _repr_html_(self) -> str:
         from .html import render_html
