@@ -180,7 +180,7 @@ def _check_trajectory_out(out: Path, force: bool) -> Path:
     from .core.errors import ValidationError
     from .core.output import safe_output_path
 
-    if out.suffix.lower() not in _TRAJECTORY_FORMATS:
+    if out.suffix.lower() not in _TRAJECTORY_FORMATS and not out.is_dir():
         raise ValidationError(f"unsupported output format {out.suffix or '(no extension)'!r} for {out.name!r}; "
                               "use .csv, .parquet or .npz.")
     return safe_output_path(out, "trajectory", force=force)

@@ -178,8 +178,8 @@ def _sniff_csv(path: Path, sep: str | None, decimal: str | None):
                                     engine="python" if len(s_) > 1 else "c")
             except Exception:
                 continue
-            if frame.shape[1] == 0:
-                continue
+            if frame.shape[1] == 0 or not isinstance(frame.index, pd.RangeIndex):
+                continue      # rows with more fields than the header: pandas would hide them in the index
             shares = [_numeric_share(frame[c]) for c in frame.columns]
             n_num = sum(sh >= 0.99 for sh in shares)
             # prefer: more fully numeric columns, then more columns, then the usual '.' and ','
@@ -242,6 +242,9 @@ def _read_csv(path: Path, sep: str | None, decimal: str | None, columns: Sequenc
         df = pd.read_csv(path, dtype=dtypes, **kw)
     except ValueError:       # a numeric-looking column has text further down: read it as text
         df = pd.read_csv(path, **kw)
+    if not isinstance(df.index, pd.RangeIndex):
+        raise ValidationError(f"{path.name!r}: some rows have more fields than the header (separator "
+                              f"{_SEP_NAMES.get(sep, repr(sep))}); give the separator with sep= (CLI: --sep).")
     df.columns = [str(c) for c in df.columns]
     for c in df.columns:
         if c in tcols or pd.api.types.is_numeric_dtype(df[c]):
