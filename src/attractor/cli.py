@@ -34,8 +34,9 @@ def _friendly(fn: Callable) -> Callable:
             return fn(*args, **kwargs)
         except (AttractorError, ValueError, OSError) as exc:
             # OSError: a file could not be read or written (permissions, missing directory, full disk)
-            msg = str(exc) if not isinstance(exc, OSError) or isinstance(exc, FileNotFoundError) and exc.strerror \
-                is None else f"{exc.strerror or type(exc).__name__}: {exc.filename or exc}"
+            msg = str(exc)
+            if isinstance(exc, OSError) and exc.strerror and exc.filename:
+                msg = f"{exc.strerror}: {exc.filename!r}"
             err_console.print(f"[bold red]error:[/] {msg}")
             raise typer.Exit(code=2) from None
 

@@ -283,3 +283,11 @@ def test_netcdf_missing_extra_names_the_install(tmp_path, monkeypatch):
     (tmp_path / "d.nc").write_bytes(b"CDF\x01")
     with pytest.raises(ValidationError, match=r'pip install "attractor\[netcdf\]"'):
         prepare_data(tmp_path / "d.nc")
+
+
+def test_csv_with_a_date_column_of_any_name(tmp_path):
+    df = _business_days().rename(columns={"Date": "Handelstag"})
+    df.to_csv(tmp_path / "stock.csv", index=False)
+    with pytest.warns(ReliabilityWarning, match="business days"):
+        p = prepare_data(tmp_path / "stock.csv")
+    assert p.columns == ("close",) and p.time_column == "Handelstag" and p.n_times == len(df)

@@ -209,6 +209,7 @@ def _read_csv(path: Path, sep: str | None, decimal: str | None, columns: Sequenc
         notes.append(f"read {path.name!r} with separator {_SEP_NAMES.get(sep, repr(sep))} and decimal mark "
                      f"{decimal!r}.")
     cols = list(sample.columns)
+    dates: list[str] = []
     tcols = [c for c in cols if c == time_column or (time_column is None and _is_time_name(c))]
     if columns is not None:
         missing = [c for c in columns if c not in cols]
@@ -232,6 +233,7 @@ def _read_csv(path: Path, sep: str | None, decimal: str | None, columns: Sequenc
                 try:              # a date column not called 'time' is a time column, not data
                     pd.to_datetime(sample[c].dropna().iloc[:20], errors="raise", format="mixed")
                     use.append(c)
+                    dates.append(c)
                     continue
                 except (TypeError, ValueError):
                     pass
@@ -246,8 +248,13 @@ def _read_csv(path: Path, sep: str | None, decimal: str | None, columns: Sequenc
         raise ValidationError(f"{path.name!r}: some rows have more fields than the header (separator "
                               f"{_SEP_NAMES.get(sep, repr(sep))}); give the separator with sep= (CLI: --sep).")
     df.columns = [str(c) for c in df.columns]
+    for c in dates:
+        try:
+            df[c] = pd.to_datetime(df[c], format="mixed")
+        except (TypeError, ValueError):
+            pass          # not dates after all: dropped later as a non-numeric column, with a note
     for c in df.columns:
-        if c in tcols or pd.api.types.is_numeric_dtype(df[c]):
+        if c in tcols or c in dates or pd.api.types.is_numeric_dtype(df[c]):
             continue
         conv = pd.to_numeric(df[c], errors="coerce")
         n_bad = int((conv.isna() & df[c].notna()).sum())
@@ -485,15 +492,15 @@ def _frame_time(df, time_column: str | None):
     return None
 
 
-def _calendar(days: np.ndarray) -> tuple[np.ndarray, str] | None:
-    """Monthly or yearly calendar stamps (steps of 28-31 or 365-366 days) as month/year counts."""
+def _calendar(days: np.ndarray) -> str | None:
+    """"month" or "year" for calendar stamps with steps of 28-31 or 365-366 days, else None."""
     if days.size < 2:
         return None
     d = np.diff(days)
     if np.all((d >= 27.9) & (d <= 31.1)):
-        return None, "month"
+        return "month"
     if np.all((d >= 364.9) & (d <= 366.1)):
-        return None, "year"
+        return "year"
     return None
 
 
@@ -517,10 +524,10 @@ def _time_values(series) -> tuple[np.ndarray, str | None, Any]:
             if cal is not None:
                 months = (ts.dt.year * 12 + ts.dt.month).to_numpy(dtype=float)
                 months = months - months[0]
-                if cal[1] == "month" and np.all(np.diff(months) == 1):
+                if cal == "month" and np.all(np.diff(months) == 1):
                     return months, "month", None
                 years = months / 12.0
-                if cal[1] == "year" and np.allclose(np.diff(years), 1.0):
+                if cal == "year" and np.allclose(np.diff(years), 1.0):
                     return years, "year", None
         step = float(np.median(np.diff(sec))) if sec.size > 1 else 1.0
         for unit, size in (("day", 86400.0), ("hour", 3600.0), ("minute", 60.0)):
@@ -617,7 +624,8 @@ def _business_days(stamps, t: np.ndarray) -> str | None:
     d = np.diff(t)
     if not (np.allclose(d, np.round(d), atol=1e-9) and float(np.median(d)) == 1.0 and d.max() <= 5):
         return None
-    dow = stamps.dt.dayofweek.to_numpy()
+    days = np.asarray(stamps.to_numpy(), dtype="datetime64[D]").astype(np.int64)
+    dow = (days + 3) % 7          # 1970-01-01 was a Thursday; Monday = 0 ... Sunday = 6
     if np.mean(dow >= 5) > 0.01:
         return None
     big = np.flatnonzero(d > 1)
