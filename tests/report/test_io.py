@@ -291,3 +291,9 @@ def test_csv_with_a_date_column_of_any_name(tmp_path):
     with pytest.warns(ReliabilityWarning, match="business days"):
         p = prepare_data(tmp_path / "stock.csv")
     assert p.columns == ("close",) and p.time_column == "Handelstag" and p.n_times == len(df)
+
+
+def test_saved_row_index_is_not_data(tmp_path):
+    _frame().drop(columns="label").to_csv(tmp_path / "i.csv")            # index=True: "Unnamed: 0"
+    p = prepare_data(tmp_path / "i.csv")
+    assert p.columns == ("a", "b") and any("'Unnamed: 0' was dropped: it is a row number" in n for n in p.notes)

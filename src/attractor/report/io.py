@@ -607,6 +607,9 @@ def _from_frame(df, columns, time_column, dt, notes: list[str]):
                 vals = col.dropna()
                 example = f" (e.g. {str(vals.iloc[0])[:20]!r})" if len(vals) else ""
                 _note(notes, f"column {c!r} was dropped: it is not numeric{example}.", warn=False)
+            elif _is_row_index(c, col):
+                _note(notes, f"column {c!r} was dropped: it is a row number (0, 1, 2, ...), not a measured "
+                             "quantity.", warn=False)
             else:
                 use.append(c)
         if not use:
@@ -615,6 +618,16 @@ def _from_frame(df, columns, time_column, dt, notes: list[str]):
     x = df[use].to_numpy(dtype=float)
     t, unit, stamps = (None, None, None) if tcol is None else _time_values(df[tcol])
     return x, t, dt, tuple(use), tcol, unit, stamps, attrs
+
+
+def _is_row_index(name: str, col) -> bool:
+    """A saved DataFrame index ("Unnamed: 0", "index", "") holding 0..n-1 or 1..n."""
+    import re
+
+    if not (re.fullmatch(r"unnamed: \d+|index|", str(name).strip().lower())) or len(col) < 2:
+        return False
+    v = col.to_numpy(dtype=float, na_value=np.nan)
+    return bool(np.all(np.diff(v) == 1) and v[0] in (0.0, 1.0))
 
 
 def _business_days(stamps, t: np.ndarray) -> str | None:
