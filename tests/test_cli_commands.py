@@ -147,3 +147,15 @@ def test_demo_with_few_samples_works_or_fails_before_printing():
     r = _run("demo", "lorenz", "--n", 5)
     assert r.exit_code == 2 and "n must be an integer >= 10" in r.output
     assert "Lorenz" not in r.output           # nothing printed before the error
+
+
+def test_simulate_unwritable_directory_message(tmp_path, monkeypatch):
+    import os
+
+    (tmp_path / "ro").mkdir()
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **k: False if str(p).endswith("ro") else real(p, mode, **k))
+    r = _run("simulate", "henon", "--n", 50, "--out", tmp_path / "ro" / "h.csv")
+    text = " ".join(r.output.split())
+    assert r.exit_code == 2 and "is not writable" in text and "Traceback" not in text
+    assert list((tmp_path / "ro").iterdir()) == []

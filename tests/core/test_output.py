@@ -103,3 +103,12 @@ def _umask():
     m = os.umask(0)
     os.umask(m)
     return m
+
+
+def test_unwritable_directory_is_reported_even_when_root(tmp_path, monkeypatch):
+    # root ignores permission bits, so the check is exercised through os.access
+    (tmp_path / "ro").mkdir()
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **k: False if str(p).endswith("ro") else real(p, mode, **k))
+    with pytest.raises(ValidationError, match="directory .*ro' is not writable"):
+        safe_output_path(tmp_path / "ro" / "r.html", "html")
