@@ -297,3 +297,16 @@ def test_saved_row_index_is_not_data(tmp_path):
     _frame().drop(columns="label").to_csv(tmp_path / "i.csv")            # index=True: "Unnamed: 0"
     p = prepare_data(tmp_path / "i.csv")
     assert p.columns == ("a", "b") and any("'Unnamed: 0' was dropped: it is a row number" in n for n in p.notes)
+
+
+def test_headerless_csv_keeps_its_first_row(tmp_path):
+    (tmp_path / "h.csv").write_text("\n".join(f"{i * 0.5},{i * i}" for i in range(1, 21)) + "\n")
+    p = prepare_data(tmp_path / "h.csv")
+    assert p.columns == ("x0", "x1") and p.n_times == 20 and p.x[0, 0] == 0.5
+    assert any("no header row" in n for n in p.notes)
+    (tmp_path / "one.csv").write_text("\n".join(f"{np.sin(i):.5f}".replace(".", ",") for i in range(1, 21)))
+    # one decimal-comma column is ambiguous (also two integer columns split at the comma): say so
+    from attractor.report.io import read_table
+
+    p = prepare_data(read_table(tmp_path / "one.csv", sep=";", decimal=","))
+    assert p.columns == ("x",) and p.n_times == 20 and p.x[0, 0] == pytest.approx(np.sin(1), abs=1e-5)

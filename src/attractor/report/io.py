@@ -152,6 +152,14 @@ def _numeric_share(col) -> float:
     return float(pd.to_numeric(vals, errors="coerce").notna().mean())
 
 
+def _is_number(text, decimal: str) -> bool:
+    try:
+        float(str(text).strip().replace(decimal, "."))
+    except ValueError:
+        return False
+    return True
+
+
 def _sniff_csv(path: Path, sep: str | None, decimal: str | None):
     """Choose the separator and decimal mark whose parse of the first rows gives the most numeric
     columns. Returns ``(sep, decimal, sample_frame)``."""
@@ -208,6 +216,14 @@ def _read_csv(path: Path, sep: str | None, decimal: str | None, columns: Sequenc
     if sep != "," or decimal != ".":
         notes.append(f"read {path.name!r} with separator {_SEP_NAMES.get(sep, repr(sep))} and decimal mark "
                      f"{decimal!r}.")
+    header: dict = {}
+    if all(_is_number(c, decimal) for c in sample.columns):
+        # no header row: pandas would take the first sample as column names (and lose it)
+        names = ["x"] if sample.shape[1] == 1 else [f"x{i}" for i in range(sample.shape[1])]
+        header = dict(header=None, names=names)
+        sample.columns = names
+        notes.append(f"{path.name!r} has no header row; its columns are named {', '.join(names[:6])}"
+                     f"{', ...' if len(names) > 6 else ''}.")
     cols = list(sample.columns)
     dates: list[str] = []
     tcols = [c for c in cols if c == time_column or (time_column is None and _is_time_name(c))]
@@ -239,7 +255,7 @@ def _read_csv(path: Path, sep: str | None, decimal: str | None, columns: Sequenc
                     pass
                 notes.append(f"column {c!r} was dropped: it is not numeric (e.g. {example!r}).")
     dtypes = {c: "float64" for c in use if c not in tcols and pd.api.types.is_numeric_dtype(sample[c])}
-    kw = dict(sep=sep, decimal=decimal, usecols=use or None, engine="python" if len(sep) > 1 else "c")
+    kw = dict(sep=sep, decimal=decimal, usecols=use or None, engine="python" if len(sep) > 1 else "c", **header)
     try:
         df = pd.read_csv(path, dtype=dtypes, **kw)
     except ValueError:       # a numeric-looking column has text further down: read it as text
