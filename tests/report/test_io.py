@@ -177,7 +177,7 @@ def test_time_columns_are_never_data_even_with_dt(name):
     with pytest.warns(ReliabilityWarning, match=f"dt = 0.5 was given, so the time column '{name}' is not used"):
         p = prepare_data(df, dt=0.5)
     assert p.columns == ("a", "b") and p.dt == 0.5 and p.time_column is None
-    with pytest.raises(ValidationError, match="is a time column"):
+    with pytest.raises(ValidationError, match="is a time column"), pytest.warns(ReliabilityWarning):
         prepare_data(df, dt=0.5, columns=[name, "a"])
 
 
