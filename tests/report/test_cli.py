@@ -223,3 +223,24 @@ def test_netcdf_point_report(tmp_path):
     d = json.loads((tmp_path / "r.json").read_text())["data"]
     assert d["columns"] == ["tas"] and d["n_times"] == 400 and d["time_unit"] == "day"
     assert any("(lat = 20, lon = 5)" in n for n in d["notes"])
+
+
+def test_api_to_html_and_to_json_are_atomic_and_never_replace_the_input(tmp_path):
+    from attractor.core.errors import ValidationError
+    from attractor.report import analyze
+
+    data = tmp_path / "d.csv"
+    raw = _series_csv(data)
+    a = analyze(data, quick=True, sections=["overview"])
+    for method in (a.to_html, a.to_json):
+        with pytest.raises(ValidationError, match="onto the input file"):
+            method(data, force=True)
+    assert data.read_bytes() == raw
+    (tmp_path / "notes.txt").write_text("keep")
+    with pytest.raises(ValidationError, match="refusing to overwrite"):
+        a.to_json(tmp_path / "notes.txt")
+    a.to_html(tmp_path / "out" / "r.html")
+    a.to_json(tmp_path / "out" / "r.json")
+    a.to_html(tmp_path / "out" / "r.html")           # its own earlier output: replaced
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["r.html", "r.json"]
+    assert json.loads((tmp_path / "out" / "r.json").read_text())["data"]["subsampled"] is False
