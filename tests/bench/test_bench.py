@@ -255,8 +255,11 @@ def test_cli_bench_out_onto_a_foreign_file_is_refused(tmp_path):
     assert other.read_text() == "a,b\n1,2\n"
     r = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "r.txt")])
     assert r.exit_code == 2 and ".csv or .parquet" in r.output
-    with pytest.raises(ValidationError, match="not a benchmark results table"):
-        run_benchmark(make_tasks(["lorenz"], ["persistence"], **SETTINGS), path=other, progress=False)
+    few = make_tasks(["lorenz"], ["persistence"], **SETTINGS)
+    for resume in (True, False):
+        with pytest.raises(ValidationError, match="not a benchmark results table"):
+            run_benchmark(few, path=other, progress=False, resume=resume)
+    assert other.read_text() == "a,b\n1,2\n"
     r = CliRunner().invoke(app, [*args, "--out", str(other), "--force", "--no-resume"])
     assert r.exit_code == 0, r.output
     assert pd.read_csv(other)["metric"].nunique() == 15

@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
         if scheduler is not None:
             backend = "dask"
         res = run_benchmark(tasks, path=out, resume=resume, backend=backend, n_workers=workers,
-                            scheduler=scheduler or "local", timeout=timeout)
+                            scheduler=scheduler or "local", timeout=timeout, force=force)
         summ = res.summary
         summ = summ[summ["metric"].isin(["smape", "nrmse", "vpt_lyapunov", "long_run_kl", "long_run_spectrum",
                                          "long_run_bounded", "fit_seconds"])]

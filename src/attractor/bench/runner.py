@@ -481,7 +481,7 @@ def run_benchmark(tasks: Sequence[Task], *, path: str | Path | None = None, resu
                   backend: str = "inprocess", n_workers: int = 2, scheduler: Any = "local", retries: int = 2,
                   timeout: float = 10.0, progress: bool = True,
                   on_result: Callable[[Task, list[dict]], None] | None = None,
-                  save_every: float = 5.0) -> BenchmarkResult:
+                  save_every: float = 5.0, force: bool = False) -> BenchmarkResult:
     """Run ``tasks`` on a backend, saving results after each one, and summarise.
 
     Parameters
@@ -510,6 +510,9 @@ def run_benchmark(tasks: Sequence[Task], *, path: str | Path | None = None, resu
     save_every : float >= 0
         Seconds between rewrites of ``path`` (0: after every task). Rewriting the whole table
         after each of thousands of tasks costs quadratic time (minutes for the full catalogue).
+    force : bool
+        Replace an existing ``path`` that is not a results table (only with ``resume=False``);
+        see :func:`attractor.core.output.safe_output_path`.
     """
     import pandas as pd
 
@@ -520,6 +523,12 @@ def run_benchmark(tasks: Sequence[Task], *, path: str | Path | None = None, resu
     p = None if path is None else Path(path)
     if p is not None and p.suffix.lower() not in (".csv", ".parquet", ".pq"):
         raise ValidationError(f"results file must end in .csv or .parquet; got {p.name!r}.")
+    if p is not None:
+        from ..core.output import safe_output_path
+
+        if resume and force and p.exists():
+            raise ValidationError("force=True replaces the results file; use it with resume=False.")
+        p = safe_output_path(p, "bench", force=force)
     table = _read(p if resume else None)
     done: set[str] = set()
     if len(table):
