@@ -539,9 +539,12 @@ def _entropies(ctx: Context) -> dict:
         se_fn = _capability(mod, "sample_entropy")
         y = x[: 2000 if ctx.quick else 5000]
         r = 0.2 * float(np.std(y))
-        se = _call(se_fn, y, m=2, dimension=2, r=r, tolerance=r, radius=r)
+        # an absolute tolerance, passed as such (sample_entropy's r is relative to the std:
+        # passing 0.2·std as r gave 0.2·std², issue #19)
+        se = se_fn(y, m=2, tolerance=r)
         numbers["sample entropy (m = 2, r = 0.2 std)"] = _num(_value(se, "entropy", "value"))
-        settings["sample entropy"] = f"m = 2, r = 0.2·std = {r:.4g}, {y.size} samples (Richman & Moorman 2000)"
+        settings["sample entropy"] = (f"m = 2, tolerance r = 0.2·std = {r:.4g} (population std, match d ≤ r), "
+                                      f"{y.size} samples (Richman & Moorman 2000)")
         found = True
     except SkipItem as exc:
         settings["sample entropy"] = str(exc)
