@@ -188,6 +188,67 @@ def test_lorenz_dimension_in_published_range(lorenz_x, method):
         assert res.rtol == 15.0 and res.atol == 2.0
 
 
+def _scipy_nn(arr, d, delay, theiler, p, exclude_zero):
+    """The former implementation: scipy cKDTree k-nearest queries with a growing k, the
+    Theiler window applied afterwards (attractor.analysis.embedding._neighbours)."""
+    from scipy.spatial import cKDTree
+
+    from attractor.analysis.embedding import _neighbours
+
+    n_d = arr.shape[0] - d * delay
+    emb = np.concatenate([arr[k * delay: k * delay + n_d] for k in range(d)], axis=1)
+    idx, dist = _neighbours(cKDTree(emb), emb, np.arange(n_d), 1, theiler, p=p, exclude_zero=exclude_zero)
+    return idx[:, 0], dist[:, 0], emb
+
+
+@pytest.mark.parametrize("metric, p, exclude_zero", [(0, np.inf, True), (1, 2.0, False)])
+def test_compiled_theiler_neighbour_search_equals_scipy(lorenz_x, metric, p, exclude_zero):
+    """The compiled search (Theiler window inside the tree walk) finds the same nearest
+    neighbour distances as scipy's cKDTree with the window applied afterwards; indices agree
+    wherever the nearest distance is not tied (ties go to the smaller index)."""
+    from attractor.analysis import _dimension_kernels as dk
+    from attractor.analysis import _embedding_kernels as ek
+
+    arr = np.round(lorenz_x[:3000], 2)[:, None]  # some exact ties and duplicates
+    for d in (1, 2, 4, 7):
+        i_ref, d_ref, emb = _scipy_nn(arr, d, 16, 40, p, exclude_zero)
+        tree = dk.build_tree(np.ascontiguousarray(emb), 32)
+        i_new, d_new = ek.nearest_outside_window(tree, np.ascontiguousarray(emb), np.arange(emb.shape[0]), 40,
+                                                 metric, exclude_zero)
+        np.testing.assert_array_equal(d_new, d_ref)
+        assert np.all(np.abs(i_new - np.arange(emb.shape[0])) > 40)
+        def dist(j):
+            diff = emb[j] - emb
+            return np.max(np.abs(diff), axis=1) if metric == 0 else np.sqrt((diff ** 2).sum(axis=1))
+
+        np.testing.assert_allclose(dist(i_new), d_new, rtol=1e-12)
+        differ = i_new != i_ref
+        np.testing.assert_allclose(dist(i_ref)[differ], d_new[differ], rtol=1e-12)  # only ties differ
+        assert np.all(i_new[differ] < i_ref[differ])  # ... and go to the smaller index
+
+
+@pytest.mark.parametrize("system, kw, delay, dimension", [
+    ("lorenz", dict(dt=0.01, transient=50), 17, 3),
+    ("henon", dict(transient=1000), 21, 9),
+    ("rossler", dict(dt=0.05, transient=100), 25, 4),
+    ("noise", {}, 2, 9),
+])
+def test_automatic_embedding_choice_unchanged(system, kw, delay, dimension):
+    """Delay (AMI) and dimension (Cao) chosen automatically at N = 10^4 are those of the former
+    scipy-based implementation (recorded before the compiled search replaced it; Henon's
+    AMI delay of 21 is a noise-floor minimum of a map, which the report overrides by the
+    autocorrelation rule; white noise gives no meaningful Cao dimension and warns)."""
+    if system == "noise":
+        x = np.random.default_rng(0).normal(size=10_000)
+    else:
+        x = attractor.system(system).trajectory(10_000, **kw).x[:, 0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReliabilityWarning)
+        dres = estimate_delay(x)
+        res = estimate_dimension(x, dres.delay, "cao")
+    assert (dres.delay, res.dimension) == (delay, dimension)
+
+
 @pytest.mark.parametrize("method", ["cao", "fnn"])
 def test_henon_dimension_is_two(henon_x, method):
     assert estimate_dimension(henon_x, 1, method, max_dimension=6).dimension == 2  # Cao 1997; Kennel 1992

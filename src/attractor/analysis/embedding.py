@@ -28,6 +28,10 @@ from scipy.spatial import cKDTree
 
 from ..core.errors import InsufficientDataError, ReliabilityWarning, ValidationError
 from ..core.validation import as_series, check_nonnegative_int, check_positive_float, check_positive_int
+from . import _dimension_kernels as _dk
+from . import _embedding_kernels as _ek
+
+_LEAFSIZE = 32  # leaf size of the compiled k-d trees (32 is fastest for n ~ 1e4)
 
 __all__ = [
     "delay_embed",
@@ -504,11 +508,14 @@ def _nn_stats(arr: np.ndarray, d: int, delay: int, theiler: int, p: float, exclu
     n_d = n - d * delay
     emb = np.concatenate([arr[k * delay: k * delay + n_d] for k in range(d)], axis=1)
     new = arr[d * delay: d * delay + n_d]
-    tree = cKDTree(emb, balanced_tree=False)
     refs = _reference_subset(n_d, max_references)
-    idx, dist = _neighbours(tree, emb, refs, 1, theiler, p=p, exclude_zero=exclude_zero)
-    ok = idx[:, 0] >= 0
-    r, j, dd = refs[ok], idx[ok, 0], dist[ok, 0]
+    # one compiled k-d tree per dimension, the Theiler window applied inside the search
+    tree = _dk.build_tree(emb, _LEAFSIZE)
+    idx, dist = _ek.nearest_outside_window(tree, emb, refs, int(theiler),
+                                           _dk.CHEBYSHEV if p == np.inf else _dk.EUCLIDEAN,
+                                           bool(exclude_zero))
+    ok = idx >= 0
+    r, j, dd = refs[ok], idx[ok], dist[ok]
     return dd, new[r] - new[j], refs.size
 
 
