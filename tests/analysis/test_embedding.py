@@ -150,7 +150,7 @@ def test_delay_without_ami_minimum_warns():
     x = np.arange(500.0)  # a ramp: the AMI decreases steadily over the first 20 lags
     with pytest.warns(ReliabilityWarning, match="no local minimum"):
         res = estimate_delay(x, max_delay=20)
-    assert "fallback" in res.criterion and res.delay == 20
+    assert "fallback" in res.criterion and res.delay == 20 and res.minimum_found is False
     assert np.all(np.diff(res.values) < 0)
 
 
@@ -227,26 +227,45 @@ def test_compiled_theiler_neighbour_search_equals_scipy(lorenz_x, metric, p, exc
         assert np.all(i_new[differ] < i_ref[differ])  # ... and go to the smaller index
 
 
-@pytest.mark.parametrize("system, kw, delay, dimension", [
-    ("lorenz", dict(dt=0.01, transient=50), 17, 3),
-    ("henon", dict(transient=1000), 21, 9),
-    ("rossler", dict(dt=0.05, transient=100), 25, 4),
-    ("noise", {}, 2, 9),
-])
-def test_automatic_embedding_choice_unchanged(system, kw, delay, dimension):
-    """Delay (AMI) and dimension (Cao) chosen automatically at N = 10^4 are those of the former
-    scipy-based implementation (recorded before the compiled search replaced it; Henon's
-    AMI delay of 21 is a noise-floor minimum of a map, which the report overrides by the
-    autocorrelation rule; white noise gives no meaningful Cao dimension and warns)."""
+def _series10k(system):
     if system == "noise":
-        x = np.random.default_rng(0).normal(size=10_000)
-    else:
-        x = attractor.system(system).trajectory(10_000, **kw).x[:, 0]
+        return np.random.default_rng(0).normal(size=10_000)
+    kw = {"lorenz": dict(dt=0.01, transient=50), "henon": dict(transient=1000),
+          "rossler": dict(dt=0.05, transient=100)}[system]
+    return attractor.system(system).trajectory(10_000, **kw).x[:, 0]
+
+
+@pytest.mark.parametrize("system, old_delay, dimension, delay, minimum", [
+    ("lorenz", 17, 3, 17, True),
+    ("rossler", 25, 4, 25, True),
+    ("henon", 21, 9, 1, False),
+    ("noise", 2, 9, 1, False),
+])
+def test_automatic_embedding_choice(system, old_delay, dimension, delay, minimum):
+    """N = 10^4. (1) Cao's dimension at the delay the former implementation chose is the one
+    the former scipy-based neighbour search gave (recorded before it was replaced by the
+    compiled search). (2) The AMI delay of the flows is unchanged (first minimum, 0.17 and 1.25
+    time units); for the Henon map and white noise the former 'minimum' (lags 21 and 2) was a
+    wiggle at the estimator's independence level, (B-1)^2/(2N) = 0.097 nats (Roulston 1999),
+    so the autocorrelation 1/e lag (1) is used and flagged; Henon then embeds in d = 2 (Cao
+    1997)."""
+    x = _series10k(system)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ReliabilityWarning)
+        assert estimate_dimension(x, old_delay, "cao").dimension == dimension
         dres = estimate_delay(x)
-        res = estimate_dimension(x, dres.delay, "cao")
-    assert (dres.delay, res.dimension) == (delay, dimension)
+    assert dres.delay == delay and dres.minimum_found is minimum
+    assert dres.noise_level == pytest.approx((dres.n_bins - 1) ** 2 / 2e4)
+    if minimum:
+        assert dres.criterion == "first local minimum of the AMI"
+        assert dres.values[delay] > 5 * dres.noise_level
+    else:
+        assert "no AMI minimum above its noise level" in dres.criterion
+        assert "autocorrelation 1/e lag used" in dres.criterion
+        with pytest.warns(ReliabilityWarning, match="no local minimum"):
+            estimate_delay(x)
+    if system == "henon":
+        assert estimate_dimension(x, dres.delay, "cao").dimension == 2
 
 
 @pytest.mark.parametrize("method", ["cao", "fnn"])
@@ -330,3 +349,16 @@ def test_plots_return_figures(lorenz_x):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no pyplot global-state warnings
         plot_delay_selection(estimate_delay(lorenz_x)).savefig(__import__("io").BytesIO(), format="png")
+
+
+def test_delay_plot_title_names_the_rule_actually_used(lorenz_x, henon_x):
+    """Issue #19: a falling AMI curve (Henon map) must not be titled 'first local minimum'."""
+    from attractor.plotting.embedding import plot_delay_selection
+
+    title = plot_delay_selection(estimate_delay(lorenz_x)).axes[0].get_title()
+    assert title == "Delay selection: first local minimum of the AMI"
+    with pytest.warns(ReliabilityWarning):
+        res = estimate_delay(henon_x)
+    ax = plot_delay_selection(res).axes[0]
+    assert ax.get_title() == "Delay selection: no AMI minimum, autocorrelation 1/e lag used"
+    assert any("noise level" in t.get_text() for t in ax.get_legend().get_texts())

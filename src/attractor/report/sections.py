@@ -25,6 +25,7 @@ can say *why* it declines to print a number):
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import math
@@ -294,14 +295,16 @@ def _recon_delay(ctx: Context) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the AMI of a map has no minimum; the rule below handles it
         res = estimate_delay(x, method="ami")
-    criterion = res.criterion
+    minimum = getattr(res, "minimum_found", True) is not False
     try:
         acf = estimate_delay(x, method="autocorr_1e")
-        if acf.delay < res.delay:
-            criterion = (f"autocorrelation below 1/e at lag {acf.delay}, before the AMI criterion ({res.criterion}, "
-                         f"lag {res.delay}); the smaller lag is used")
-            res = type(res)(delay=acf.delay, method=res.method, lags=res.lags, values=res.values,
-                            criterion=criterion, n_bins=res.n_bins)
+        if minimum and acf.delay < res.delay:
+            criterion = (f"autocorrelation 1/e lag {acf.delay}, before the first AMI minimum (lag {res.delay}); "
+                         "the smaller lag is used")
+            res = dataclasses.replace(res, delay=acf.delay, criterion=criterion)
+        elif not minimum and acf.delay != res.delay:
+            criterion = f"no AMI minimum above its noise level: autocorrelation 1/e lag {acf.delay} used"
+            res = dataclasses.replace(res, delay=acf.delay, criterion=criterion)
     except (AttractorError, ValueError):
         pass
     ctx.shared["delay"] = int(res.delay)
@@ -312,10 +315,15 @@ def _recon_delay(ctx: Context) -> dict:
         ax.set_xlabel("lag (samples)")
         ax.set_ylabel("AMI (nats)" if res.method == "ami" else "autocorrelation")
         ax.legend(fontsize=7)
-    return {"numbers": {"delay (samples)": int(res.delay), f"delay ({ctx.unit})": _num(res.delay * ctx.dt, 5)},
-            "settings": {"method": "smaller of the first AMI minimum and the autocorrelation 1/e lag",
+    caption = ("Average mutual information against lag; the chosen delay is marked" if minimum else
+               "Average mutual information against lag: it has no minimum above its noise level (dotted), so the "
+               "autocorrelation 1/e lag is used (marked)")
+    return {"numbers": {"delay (samples)": int(res.delay), f"delay ({ctx.unit})": _num(res.delay * ctx.dt, 5),
+                        "AMI has a minimum": bool(minimum)},
+            "settings": {"method": "smaller of the first AMI minimum and the autocorrelation 1/e lag; the 1/e lag "
+                                   "when the AMI has no minimum above its noise level (B−1)²/2N",
                          "criterion": res.criterion, "bins per axis": res.n_bins},
-            "figures": [render_png(fig, "Average mutual information against lag; the chosen delay is marked")],
+            "figures": [render_png(fig, caption)],
             "result": res,
             "reading": "The delay is the first minimum of the average mutual information (or, if earlier, the lag "
                        "where the autocorrelation falls below 1/e, as for maps whose AMI has no minimum): delay "
@@ -343,14 +351,18 @@ def _recon_dimension(ctx: Context) -> dict:
         ax.axvline(res.dimension, color="tab:red", lw=1.2, label=f"m = {res.dimension}")
         ax.set_xlabel("embedding dimension d")
         ax.legend(fontsize=7)
-    stochastic = res.e2 is not None and bool(np.all(np.abs(np.asarray(res.e2)[np.isfinite(res.e2)] - 1) < 0.1))
+    e2 = None if res.e2 is None else np.asarray(res.e2)
+    stochastic = e2 is not None and bool(np.all(np.abs(e2[np.isfinite(e2)] - 1) < 0.1))
+    ctx.shared["stochastic_cao"] = stochastic
+    saturated = res.e1 is not None and bool(np.any(np.asarray(res.e1) >= res.threshold))
     return {"numbers": {"embedding dimension m": int(res.dimension),
-                        "E2 stays near 1 (stochastic-looking)": stochastic},
+                        "E2 stays near 1 (stochastic-looking)": stochastic,
+                        "E1 saturated": saturated},
             "settings": {"method": res.method, "criterion": res.criterion, "delay (samples)": delay,
                          "Theiler window (samples)": int(res.theiler), "reference points": int(res.n_references),
                          "largest dimension tried": max_dim},
             "figures": [render_png(fig, "Cao's E1(d) and E2(d); the chosen dimension is marked")],
-            "result": res,
+            "result": res, "reliable": bool(saturated and not stochastic),
             "reading": "E1 rises towards 1 and levels off once the dimension is large enough to unfold the "
                        "attractor; E2 stays close to 1 for every d only when the data are random."}
 
