@@ -48,19 +48,116 @@ def _dist(Q, i, X, q, metric):
     return acc if metric == 0 else np.sqrt(acc)
 
 
-@njit(cache=True, parallel=True)
 def nearest_outside_window(tree, Q, ref_idx, w, metric, exclude_zero):
     """For each reference ``i = ref_idx[t]`` (row ``i`` of ``Q``, time index ``i``), the
     nearest tree point ``j`` with ``|i - j| > w`` (and distance ``> 0`` if
-    ``exclude_zero``). Ties in distance go to the smaller ``j``, so the answer does not
-    depend on the tree layout or on the thread count. Depth-first search, nearer child
-    first, each node's box distance computed once (stored on the stack with the node).
+    ``exclude_zero``), Chebyshev (``metric == 0``) or Euclidean distance. Ties in distance go
+    to the smaller ``j``, so the answer does not depend on the tree layout, the order of the
+    references or the thread count.
 
     Returns
     -------
     idx : int64 (n_ref,)  original index of the neighbour, -1 if none
     dist : float64 (n_ref,)  its distance, inf if none
     """
+    if metric == 0:
+        return _nearest_chebyshev(tree, Q, ref_idx, w, exclude_zero)
+    return _nearest_generic(tree, Q, ref_idx, w, metric, exclude_zero)
+
+
+@njit(cache=True, inline="always")
+def _gap_cheb(Q, i, lo, hi, node):
+    """Chebyshev distance from row i of Q to the box of node (branch-free maxima)."""
+    acc = 0.0
+    for k in range(Q.shape[1]):
+        v = Q[i, k]
+        acc = max(acc, max(lo[node, k] - v, v - hi[node, k]))
+    return acc
+
+
+@njit(cache=True, inline="always")
+def _dist_cheb(Q, i, X, q):
+    acc = 0.0
+    for k in range(Q.shape[1]):
+        acc = max(acc, abs(Q[i, k] - X[q, k]))
+    return acc
+
+
+@njit(cache=True, parallel=True)
+def _nearest_chebyshev(tree, Q, ref_idx, w, exclude_zero):
+    """:func:`nearest_outside_window` for the maximum norm (Cao's method), specialised: the
+    inner loops are branch-free maxima (about twice as fast as the generic kernel)."""
+    perm = tree[0]
+    X = tree[1]
+    start = tree[2]
+    end = tree[3]
+    left = tree[4]
+    right = tree[5]
+    lo = tree[6]
+    hi = tree[7]
+    m = ref_idx.shape[0]
+    out_i = np.full(m, -1, np.int64)
+    out_d = np.full(m, np.inf)
+    n_chunks = 16
+    size = (m + n_chunks - 1) // n_chunks
+    for c in prange(n_chunks):
+        stack = np.empty(256, np.int64)
+        sd = np.empty(256)
+        for t in range(c * size, min(m, (c + 1) * size)):
+            i = ref_idx[t]
+            best = np.inf
+            best_j = -1
+            sp = 1
+            stack[0] = 0
+            sd[0] = 0.0
+            while sp > 0:
+                sp -= 1
+                if sd[sp] > best:
+                    continue
+                node = stack[sp]
+                if left[node] < 0:
+                    for q in range(start[node], end[node]):
+                        j = perm[q]
+                        if abs(j - i) <= w:
+                            continue
+                        d = _dist_cheb(Q, i, X, q)
+                        if exclude_zero and d == 0.0:
+                            continue
+                        if d < best or (d == best and j < best_j):
+                            best = d
+                            best_j = j
+                    continue
+                if sp + 2 > stack.shape[0]:
+                    b1 = np.empty(2 * stack.shape[0], np.int64)
+                    b1[:sp] = stack[:sp]
+                    stack = b1
+                    b2 = np.empty(2 * sd.shape[0])
+                    b2[:sp] = sd[:sp]
+                    sd = b2
+                a = left[node]
+                b = right[node]
+                da = _gap_cheb(Q, i, lo, hi, a)
+                db = _gap_cheb(Q, i, lo, hi, b)
+                if da <= db:  # the nearer child is visited first (pushed last)
+                    stack[sp] = b
+                    sd[sp] = db
+                    stack[sp + 1] = a
+                    sd[sp + 1] = da
+                else:
+                    stack[sp] = a
+                    sd[sp] = da
+                    stack[sp + 1] = b
+                    sd[sp + 1] = db
+                sp += 2
+            out_i[t] = best_j
+            out_d[t] = best
+    return out_i, out_d
+
+
+@njit(cache=True, parallel=True)
+def _nearest_generic(tree, Q, ref_idx, w, metric, exclude_zero):
+    """:func:`nearest_outside_window` for either metric. Depth-first search, nearer child
+    first, each node's box distance computed once (stored on the stack with the node)."""
     perm = tree[0]
     X = tree[1]
     start = tree[2]
