@@ -611,8 +611,8 @@ def _rqa(ctx: Context) -> dict:
                 "more diagonal structure than a linear stochastic process with the same spectrum gives."
                 if above else
                 f"DET not above surrogates: DET = {det:.3f} against {mu:.3f} ± {sd:.3f} for {k} IAAFT surrogates "
-                "with the same spectrum and recurrence rate, so the diagonal lines are explained by linear "
-                "correlations (or noise), not by determinism.")
+                "with the same spectrum and recurrence rate: linear correlations (or noise) draw as many "
+                "diagonal lines, so DET gives no evidence of determinism here.")
     numbers.update({"mean diagonal line L": _num(res.mean_diagonal_length), "L_max": int(res.max_diagonal_length),
                     "entropy of lines ENTR (nats)": _num(res.entropy), "laminarity LAM": _num(res.laminarity),
                     "trapping time TT": _num(res.trapping_time)})
