@@ -541,7 +541,7 @@ def _nn_stats(arr: np.ndarray, d: int, delay: int, theiler: int, p: float, exclu
     new = arr[d * delay: d * delay + n_d]
     refs = _reference_subset(n_d, max_references)
     # one compiled k-d tree per dimension, the Theiler window applied inside the search
-    tree = _dk.build_tree(emb, _LEAFSIZE)
+    tree = _ek.build_tree(emb, _LEAFSIZE)
     # queries in tree order (spatial neighbours one after another: the nodes they visit stay in
     # cache); the result does not depend on the order
     pos = np.empty(n_d, np.int64)
