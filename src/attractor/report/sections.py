@@ -709,7 +709,8 @@ def _forecast(ctx: Context) -> dict:
     lam = None
     if lam_res is not None and bool(getattr(lam_res, "reliable", False)) and float(lam_res.exponent) > 0:
         lam = float(lam_res.exponent)
-    horizon = min(n - n_train - 1, max(20, int(round(5.0 / (lam * ctx.dt)))) if lam else 200)
+    # at most half the test part, so that the forecast starts spread over the other half
+    horizon = min(max(1, (n - n_train - 1) // 2), max(20, int(round(5.0 / (lam * ctx.dt)))) if lam else 200)
     models = {}
     if X.shape[1] == 1:
         m = int(ctx.shared.get("dimension", 3))
