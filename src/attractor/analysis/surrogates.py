@@ -106,7 +106,7 @@ __all__ = [
 ]
 
 SURROGATE_METHODS: tuple[str, ...] = ("shuffle", "ft", "aaft", "iaaft", "pseudoperiodic")
-_PPS_KEYS = {"dimension", "delay", "rho", "n_neighbors"}
+_PPS_KEYS = {"dimension", "delay", "rho", "n_neighbors", "rho_factor"}
 _STATISTICS: tuple[str, ...] = ("time_reversal", "nonlinear_prediction")
 _MIN_LENGTH = 8
 #: IAAFT also stops once the spectral mismatch has not dropped by the relative amount
@@ -378,7 +378,7 @@ def _pps_settings(arr: np.ndarray, options: dict, rng: np.random.Generator) -> d
         hi = max(float(np.median(dist[:, -1])) * 2.0, 10 * lo)
         grid = np.geomspace(lo, hi, 24)
         counts = [_runs_of_two(_pps_walk(dist, idx, r, 1, arr.size, rng)[0]) for r in grid]
-        rho = float(grid[int(np.argmax(counts))])
+        rho = float(grid[int(np.argmax(counts))]) * float(options.get("rho_factor", 1.0))
     else:
         rho = float(rho)
         if not (np.isfinite(rho) and rho > 0):
