@@ -440,7 +440,7 @@ def _choose_null(ctx: Context, x: np.ndarray) -> tuple[np.ndarray, str, dict, bo
 
 
 #: Options of the pseudo-periodic surrogates used by the report (see tests/analysis/test_surrogates.py).
-_PPS_OPTIONS = {"dimension": 6, "rho_factor": 0.7}
+_PPS_OPTIONS = {"dimension": 6, "rho_factor": 0.6}
 
 
 def _nonlinearity(ctx: Context) -> dict:
