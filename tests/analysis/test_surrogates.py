@@ -17,6 +17,7 @@ from attractor.analysis.surrogates import (
     SURROGATE_METHODS,
     SurrogateTestResult,
     end_to_end_segment,
+    dominant_period,
     prediction_error,
     pseudoperiodic_settings,
     surrogate_test,
@@ -333,7 +334,7 @@ def test_too_few_surrogates_warns():
 # ----------------------------------------------------------------------------- pseudo-periodic
 # Small, Yu & Harrison (2001), PRL 87, 188101: pseudo-periodic surrogates realise "periodic orbit
 # plus uncorrelated noise"; a noisy periodic orbit is not rejected, chaotic (Rossler) flow is.
-_PPS = {"dimension": 6, "rho_factor": 0.6}   # the report's settings (report/sections.py _PPS_OPTIONS)
+_PPS = {"dimension": 6, "rho_factor": 0.6}   # calibrated on this noisy sine (see the module docstring)
 
 
 def _noisy_sine(seed, n=2000, dt=0.1):
@@ -373,3 +374,36 @@ def test_pseudoperiodic_noisy_sine_not_rejected_in_90_percent():
                                   method_kwargs=_PPS, statistic_kwargs={"delay": 1}).rejected
                    for seed in range(20))
     assert rejected <= 2   # measured: 1 of 20 (p-values spread over 0.05-0.95)
+
+
+# ----------------------------------------------------------------------------- cycle shuffle
+# Theiler (1995), Phys. Lett. A 196, 335: shuffling whole cycles realises "fixed cycle plus noise
+# independent between cycles"; chaotic oscillations (cycle-to-cycle determinism) are rejected.
+def test_cycle_shuffle_keeps_cycles_and_values():
+    x = _noisy_sine(0)
+    assert dominant_period(x) == pytest.approx(20 * np.pi, rel=0.002)    # 62.83 samples at dt = 0.1
+    s = surrogates(x, "cycle_shuffle", 2, seed=3)
+    assert s.shape == (2, x.size) and np.array_equal(np.sort(s[0]), np.sort(x))
+    m = np.tile(np.arange(12.0), 10)
+    s12 = surrogates(m + 0.01 * np.random.default_rng(0).standard_normal(120), "cycle_shuffle", 3, seed=1,
+                     method_kwargs={"period": 12})
+    assert np.allclose(s12.reshape(3, 10, 12).mean(axis=1), np.arange(12.0), atol=0.02)   # cycle shape kept
+    assert np.array_equal(s12, surrogates(m + 0.01 * np.random.default_rng(0).standard_normal(120),
+                                          "cycle_shuffle", 3, seed=1, method_kwargs={"period": 12}))
+    with pytest.raises(InsufficientDataError, match="4 cycles"):
+        surrogates(m[:40], "cycle_shuffle", 1, method_kwargs={"period": 12})
+    with pytest.raises(ValidationError, match="unknown options"):
+        surrogates(m, "cycle_shuffle", 1, method_kwargs={"rho": 1})
+
+
+def test_cycle_shuffle_noisy_sine_not_rejected_chaos_rejected():
+    rejected = sum(surrogate_test(_noisy_sine(seed), method="cycle_shuffle", n_surrogates=19, seed=seed,
+                                  statistic_kwargs={"delay": 1}).rejected for seed in range(20))
+    assert rejected <= 2   # measured: 0 of 20 (p spread over 0.1-0.95)
+    for transient in (100, 300):
+        ro = attractor.system("rossler").trajectory(2000, dt=0.2, transient=transient).x[:, 0]
+        r = surrogate_test(ro, method="cycle_shuffle", n_surrogates=19, seed=1, statistic_kwargs={"delay": 1})
+        assert r.rejected and "periodic" in r.null_hypothesis   # measured p = 0.05 (minimum) for 3 of 3
+    lz = attractor.system("lorenz").trajectory(2000, dt=0.05, transient=50).x[:, 0]
+    assert surrogate_test(lz, method="cycle_shuffle", n_surrogates=19, seed=1,
+                          statistic_kwargs={"delay": 1}).rejected

@@ -430,17 +430,13 @@ def _choose_null(ctx: Context, x: np.ndarray) -> tuple[np.ndarray, str, dict, bo
             y = detrend(x, method="linear", dt=ctx.dt)[0]
             why.append("deterministic trend found: the linearly detrended series is tested")
     if season is not None and season.detected:
-        why.append(f"{season.kind} component (period {season.period:.4g} {ctx.unit}) found: pseudo-periodic "
-                   "surrogates (Small et al. 2001; null: periodic orbit plus uncorrelated noise)")
-        return y, "pseudoperiodic", dict(_PPS_OPTIONS), False, "; ".join(why)
+        why.append(f"{season.kind} component (period {season.period:.4g} {ctx.unit}) found: cycle-shuffled "
+                   "surrogates (Theiler 1995; null: fixed periodic cycle plus noise independent between cycles)")
+        return y, "cycle_shuffle", {"period": float(season.period / ctx.dt)}, False, "; ".join(why)
     if why:
         why.append("end-matched IAAFT surrogates (Schreiber & Schmitz 2000)")
         return y, "iaaft", {}, True, "; ".join(why)
     return y, "iaaft", {}, False, "no trend or dominant cycle found: IAAFT surrogates"
-
-
-#: Options of the pseudo-periodic surrogates used by the report (see tests/analysis/test_surrogates.py).
-_PPS_OPTIONS = {"dimension": 6, "rho_factor": 0.6}
 
 
 def _nonlinearity(ctx: Context) -> dict:
@@ -451,12 +447,15 @@ def _nonlinearity(ctx: Context) -> dict:
     max_len = 2048 if ctx.quick else 4096
     k = 19 if ctx.quick else 99
     y0, method, mkw, trim, why = _choose_null(ctx, x)
+    if method == "cycle_shuffle" and max_len >= 8 * mkw["period"]:
+        stride = 1  # junctions between cycles match to half a sample: keep the full sampling
     y = y0[::stride][:max_len]
     kwargs = {}
     if "dimension" in ctx.shared:
         kwargs = {"dimension": int(min(ctx.shared["dimension"], 6)), "delay": max(1, int(round(delay / stride)))}
-    if method == "pseudoperiodic":
-        kwargs["delay"] = 1  # one-step predictability: insensitive to the phase jitter of the surrogates' jumps
+    if method == "cycle_shuffle":
+        mkw["period"] /= stride
+        kwargs["delay"] = 1  # short delay vectors: few of them straddle a junction between cycles
     res = surrogate_test(y, statistic="nonlinear_prediction", method=method, n_surrogates=k, seed=ctx.seed,
                          statistic_kwargs=kwargs or None, trim=trim, method_kwargs=mkw or None)
     ctx.shared["surrogate"] = res
