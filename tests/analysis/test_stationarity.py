@@ -123,3 +123,24 @@ def test_bad_input():
         detrend(np.arange(10.0), method="quadratic")
     with pytest.raises(ValidationError):
         kpss_test(np.random.default_rng(0).standard_normal(50), regression="x")
+
+
+def test_kpss_and_adf_agree_with_statsmodels():
+    # Cross-check (statsmodels 0.15.0, kpss(nlags="auto"), adfuller(regression="ct", maxlag=18,
+    # autolag=None), run once in a separate environment): KPSS level eta / p / bandwidth, KPSS
+    # trend eta, ADF t and MacKinnon (2010) 5 % critical value -3.4197 for T = 481.
+    from attractor.analysis.stationarity import _adf
+
+    rng = np.random.default_rng(0)
+    wn = rng.standard_normal(500)
+    rw = np.cumsum(rng.standard_normal(500))
+    ar = np.convolve(rng.standard_normal(600), 0.9 ** np.arange(100))[100:600]
+    expected = {"wn": (0.10846, 0.1, 5, 0.07997, -5.2733), "rw": (2.78425, 0.01, 12, 0.41159, -1.1084),
+                "ar": (0.16216, 0.1, 12, 0.16456, -3.1339)}
+    for name, x in (("wn", wn), ("rw", rw), ("ar", ar)):
+        eta, p, bw, eta_t, adf = expected[name]
+        k = kpss_test(x)
+        assert k.statistic == pytest.approx(eta, abs=1e-5) and k.p_value == p and k.bandwidth == bw
+        assert kpss_test(x, "trend").statistic == pytest.approx(eta_t, abs=1e-5)
+        t, lags, crit = _adf(x)
+        assert t == pytest.approx(adf, abs=1e-4) and lags == 18 and crit[0.05] == pytest.approx(-3.4197, abs=1e-4)
