@@ -66,3 +66,24 @@ def test_null_misspecified_flag(monkeypatch):
     out = sec._nonlinearity(ctx)
     assert out["numbers"]["null mis-specified"] is True and ctx.shared["null_misspecified"] is True
     assert "mis-specified" in out["text"] and out["reliable"] is False
+
+
+def test_transform_options_are_recorded():
+    from attractor.report import sections as sec
+    from attractor.report.io import prepare_data
+
+    tt = np.arange(600) / 12.0
+    x = np.sin(2 * np.pi * tt) + 0.05 * tt + 0.3 * np.random.default_rng(100).standard_normal(600)
+    ctx = sec.Context(data=prepare_data(x, dt=1 / 12), quick=True)
+    sec._overview_seasonality(ctx)
+    with pytest.warns(UserWarning, match="non-stationary: Deterministic linear trend"):
+        sec._overview_stationarity(ctx)
+    ctx.shared["precheck_transform"] = "deseason"
+    out = sec._nonlinearity(ctx)
+    assert out["settings"]["transform"] == "deseason" and "deseason" in out["settings"]["why"]
+    assert "detrended" in out["settings"]["why"] and out["result"].method == "iaaft"
+    ctx.shared["precheck_transform"] = "none"
+    assert "as given" in sec._nonlinearity(ctx)["settings"]["why"]
+    ctx.shared["precheck_transform"] = "bogus"
+    with pytest.raises(Exception, match="precheck_transform"):
+        sec._nonlinearity(ctx)

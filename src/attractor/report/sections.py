@@ -416,20 +416,43 @@ def _recon_plot(ctx: Context) -> dict:
 
 
 # ====================================================================== nonlinearity
+#: Values of ``ctx.shared["precheck_transform"]`` (set from an ``analyze()`` option; default "auto").
+PRECHECK_TRANSFORMS = ("auto", "none", "detrend", "difference", "deseason")
+
+
 def _choose_null(ctx: Context, x: np.ndarray) -> tuple[np.ndarray, str, dict, bool, str]:
-    """Series to test, surrogate method, its options, end-matching, and why (pre-checks above)."""
+    """Series to test, surrogate method, its options, end-matching, and why (pre-checks above).
+
+    ``ctx.shared["precheck_transform"]`` chooses what is done about trends and cycles:
+    ``"auto"`` (default) follows the pre-checks (difference a unit root, remove a linear
+    trend, cycle-shuffle a dominant cycle); ``"none"`` tests the series as given with IAAFT;
+    ``"detrend"``/``"difference"`` force that transform; ``"deseason"`` removes the dominant
+    cycle (3 harmonics) and tests the remainder with IAAFT.
+    """
+    mode = ctx.shared.get("precheck_transform", "auto")
+    if mode not in PRECHECK_TRANSFORMS:
+        raise AttractorError(f"precheck_transform must be one of {', '.join(PRECHECK_TRANSFORMS)}; got {mode!r}.")
     trend = ctx.shared.get("trend")
     season = ctx.shared.get("seasonality")
+    has_cycle = season is not None and season.detected and season.period is not None
     y, why = x, []
-    if trend is not None and trend.detected:
-        detrend = _capability("analysis.stationarity", "detrend")
-        if trend.kind.startswith("stochastic"):
-            y = detrend(x, method="difference")[0]
-            why.append("unit root found: the first differences are tested")
-        else:
-            y = detrend(x, method="linear", dt=ctx.dt)[0]
-            why.append("deterministic trend found: the linearly detrended series is tested")
-    if season is not None and season.detected:
+    if mode == "none":
+        return y, "iaaft", {}, False, "transform 'none' requested: the series as given, IAAFT surrogates"
+    detrend = _capability("analysis.stationarity", "detrend")
+    if mode == "deseason" and has_cycle:
+        deseason = _capability("analysis.stationarity", "deseason")
+        y = deseason(x, season.period, dt=ctx.dt)[0]
+        why.append(f"transform 'deseason' requested: the {season.period:.4g}-{ctx.unit} cycle (3 harmonics) removed")
+    if mode == "difference" or (mode == "auto" and trend is not None and trend.detected
+                                and trend.kind.startswith("stochastic")):
+        y = detrend(y, method="difference")[0]
+        why.append("unit root found: the first differences are tested" if mode == "auto"
+                   else "transform 'difference' requested: the first differences are tested")
+    elif mode == "detrend" or (mode in ("auto", "deseason") and trend is not None and trend.detected):
+        y = detrend(y, method="linear", dt=ctx.dt)[0]
+        why.append("transform 'detrend' requested: the linearly detrended series is tested" if mode == "detrend"
+                   else "deterministic trend found: the linearly detrended series is tested")
+    if has_cycle and mode != "deseason":
         why.append(f"{season.kind} component (period {season.period:.4g} {ctx.unit}) found: cycle-shuffled "
                    "surrogates (Theiler 1995; null: fixed periodic cycle plus noise independent between cycles)")
         return y, "cycle_shuffle", {"period": float(season.period / ctx.dt)}, False, "; ".join(why)
@@ -477,7 +500,8 @@ def _nonlinearity(ctx: Context) -> dict:
     numbers = {"p-value": _num(res.p_value, 3), "null rejected": bool(res.rejected),
                "null mis-specified": misspecified,
                "data statistic": _num(res.data_statistic), "significance (std units)": _num(res.significance, 3)}
-    settings = {"null chosen": res.null_hypothesis, "why": why, "statistic": res.statistic,
+    settings = {"null chosen": res.null_hypothesis, "why": why,
+                "transform": ctx.shared.get("precheck_transform", "auto"), "statistic": res.statistic,
                 "surrogates": f"{k} × {res.method}" + (" (end-matched segment)" if trim else ""),
                 "alpha": res.alpha, "alternative": res.alternative, "samples used": int(res.segment[1] - res.segment[0]),
                 "subsampling stride": stride, "statistic settings": {
