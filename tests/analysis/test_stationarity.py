@@ -123,6 +123,12 @@ def test_bad_input():
         detrend(np.arange(10.0), method="quadratic")
     with pytest.raises(ValidationError):
         kpss_test(np.random.default_rng(0).standard_normal(50), regression="x")
+    with pytest.raises(ValidationError, match="alpha"):
+        trend_test(np.random.default_rng(0).standard_normal(50), alpha=None)
+    with pytest.raises(ValidationError, match="far"):
+        seasonality(np.random.default_rng(0).standard_normal(50), far=2.0)
+    with pytest.raises(ValidationError):
+        trend_test(np.full(50, np.nan))
 
 
 def test_kpss_and_adf_agree_with_statsmodels():

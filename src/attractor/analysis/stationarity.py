@@ -90,7 +90,10 @@ _ADF_SURF = {"c": {0.01: (-3.43035, -6.5393, -16.786), 0.05: (-2.86154, -2.8903,
 
 
 def _check_alpha(alpha, name="alpha") -> float:
-    a = float(alpha)
+    try:
+        a = float(alpha)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"{name} must be a number in (0, 1); got {alpha!r}.") from exc
     if not (0.0 < a < 1.0):
         raise ValidationError(f"{name} must lie strictly between 0 and 1; got {alpha!r}.")
     return a
