@@ -275,7 +275,7 @@ def _overview_stationarity(ctx: Context) -> dict:
     t = ctx.data.t
     ax.plot(t, x, lw=0.5, color="0.5", label=ctx.data.columns[0])
     tc = t - t.mean()
-    ax.plot(t, y.mean() + (x.mean() - y.mean()) + res.slope * tc, color="tab:red", lw=1.2, label="linear fit")
+    ax.plot(t, x.mean() + res.slope * tc, color="tab:red", lw=1.2, label="linear fit")
     ax.set_xlabel(f"time ({ctx.data.time_unit})" if ctx.data.time_unit else "time")
     ax.legend(fontsize=7)
     return {"numbers": {"trend": res.kind, "slope (per time unit)": _num(res.slope),
@@ -443,11 +443,11 @@ def _choose_null(ctx: Context, x: np.ndarray) -> tuple[np.ndarray, str, dict, bo
         deseason = _capability("analysis.stationarity", "deseason")
         y = deseason(x, season.period, dt=ctx.dt)[0]
         why.append(f"transform 'deseason' requested: the {season.period:.4g}-{ctx.unit} cycle (3 harmonics) removed")
-    if mode == "difference" or (mode == "auto" and trend is not None and trend.detected
+    if mode == "difference" or (mode in ("auto", "deseason") and trend is not None and trend.detected
                                 and trend.kind.startswith("stochastic")):
         y = detrend(y, method="difference")[0]
-        why.append("unit root found: the first differences are tested" if mode == "auto"
-                   else "transform 'difference' requested: the first differences are tested")
+        why.append("transform 'difference' requested: the first differences are tested" if mode == "difference"
+                   else "unit root found: the first differences are tested")
     elif mode == "detrend" or (mode in ("auto", "deseason") and trend is not None and trend.detected):
         y = detrend(y, method="linear", dt=ctx.dt)[0]
         why.append("transform 'detrend' requested: the linearly detrended series is tested" if mode == "detrend"
