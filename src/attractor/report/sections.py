@@ -259,33 +259,69 @@ def _overview_series(ctx: Context) -> dict:
 
 
 def _overview_stationarity(ctx: Context) -> dict:
-    x = _series(ctx, 20, "the stationarity check")
-    h = x.size // 2
-    a, b = x[:h], x[h:]
-    sd = x.std()
-    shift = abs(a.mean() - b.mean()) / sd
-    ratio = max(a.std(), b.std()) / max(min(a.std(), b.std()), 1e-300)
-    flag = shift > 0.5 or ratio > 1.5
-    if flag:
-        warnings.warn(f"possible non-stationarity: the two halves differ (mean shift {shift:.2f} standard "
-                      f"deviations, spread ratio {ratio:.2f}); invariants assume a stationary series.",
-                      UserWarning, stacklevel=2)
+    """Trend pre-check: robust linear slope, KPSS and ADF (attractor.analysis.stationarity)."""
+    x = _series(ctx, 20, "the trend check")
+    trend_test = _capability("analysis.stationarity", "trend_test")
+    season = ctx.shared.get("seasonality")
+    y, note = x, ""
+    if season is not None and season.detected and season.period is not None:
+        deseason = _capability("analysis.stationarity", "deseason")
+        y = deseason(x, season.period, dt=ctx.dt)[0]  # a strong cycle inflates the trend tests' variances
+        note = f"tested after removing the {season.period:.4g}-{ctx.unit} cycle (3 harmonics)"
+    res = trend_test(y, dt=ctx.dt)
+    ctx.shared["trend"] = res
+    if res.detected:
+        warnings.warn(f"non-stationary: {res.description}", UserWarning, stacklevel=2)
     fig, (ax,) = new_figure(7.5, 2.2)
-    bins = np.histogram_bin_edges(x, bins=min(40, max(5, x.size // 20)))
-    ax.hist(a, bins=bins, alpha=0.55, label="first half", density=True)
-    ax.hist(b, bins=bins, alpha=0.55, label="second half", density=True)
-    ax.set_xlabel(ctx.data.columns[0])
-    ax.set_ylabel("density")
+    t = ctx.data.t
+    ax.plot(t, x, lw=0.5, color="0.5", label=ctx.data.columns[0])
+    tc = t - t.mean()
+    ax.plot(t, x.mean() + res.slope * tc, color="tab:red", lw=1.2, label="linear fit")
+    ax.set_xlabel(f"time ({ctx.data.time_unit})" if ctx.data.time_unit else "time")
     ax.legend(fontsize=7)
-    return {"numbers": {"mean shift between halves (std units)": _num(shift, 3),
-                        "spread ratio of halves": _num(ratio, 3), "stationary (by this check)": not flag},
-            "settings": {"rule": "flag if the halves' means differ by > 0.5 std or their stds by a factor > 1.5"},
-            "figures": [render_png(fig, "Distribution of the first and second half of the series")],
-            "text": ("The two halves look alike: no sign of non-stationarity from this simple check."
-                     if not flag else "The two halves differ: the series may be non-stationary (trend, drift or "
-                     "regime change); treat the invariants below with caution."),
-            "reading": "Overlapping histograms mean the first and second halves have the same distribution; "
-                       "a shift or change of width hints at non-stationarity."}
+    return {"numbers": {"trend": res.kind, "slope (per time unit)": _num(res.slope),
+                        "slope p (autocorrelation-robust)": _num(res.slope_p, 3),
+                        "KPSS level statistic": _num(res.kpss_statistic, 3), "KPSS p (0.01-0.10)": _num(res.kpss_p, 3),
+                        "ADF t (constant+trend)": _num(res.adf_statistic, 3),
+                        "ADF 5% critical value": _num(res.adf_critical.get(0.05), 3),
+                        "stationary (by this check)": not res.detected},
+            "settings": {"tests": "OLS slope with AR(1)-prewhitened Newey-West standard error; KPSS (1992) level "
+                                  "test, Newey-West bandwidth; ADF with constant and trend, Schwert lag "
+                                  f"{res.adf_lags}", "alpha (KPSS, ADF)": res.alpha,
+                         "alpha (slope)": res.slope_alpha, "series": note or "as given"},
+            "figures": [render_png(fig, "The series and its least-squares line")],
+            "text": res.description, "result": res, "reliable": True,
+            "reading": "A unit root (random-walk-like drift) or a deterministic trend violates the stationarity "
+                       "that invariants and linear surrogates assume; the nonlinearity test below then works on "
+                       "the differenced or detrended series."}
+
+
+def _overview_seasonality(ctx: Context) -> dict:
+    """Periodicity pre-check: narrow spectral lines over a red-noise/median background."""
+    x = _series(ctx, 16, "the periodicity check")
+    seasonality = _capability("analysis.stationarity", "seasonality")
+    res = seasonality(x, dt=ctx.dt)
+    ctx.shared["seasonality"] = res
+    fig, (ax,) = new_figure(7.5, 2.4)
+    f, P, bg = res.frequencies[1:], res.power[1:], res.background[1:]
+    ax.loglog(f, P, lw=0.6, color="0.4", label="periodogram (Hann)")
+    ax.loglog(f, bg * res.threshold, lw=1.0, color="tab:orange", label=f"line threshold (false alarm {res.far:g})")
+    for ln in res.peaks[:5]:
+        ax.axvline(ln.frequency, color="tab:red", lw=0.8, ls=":")
+    ax.set_xlabel(f"frequency (cycles per {ctx.unit})")
+    ax.legend(fontsize=7)
+    numbers = {"periodic component": res.kind, "strength (fraction of variance)": _num(res.strength, 3),
+               "lines found": len(res.peaks)}
+    if res.period is not None:
+        numbers[f"dominant period ({ctx.unit})"] = _num(res.period, 4)
+    return {"numbers": numbers,
+            "settings": {"method": "Hann periodogram of the linearly detrended series; background = max(running "
+                                   "median, AR(1) spectrum); line if power/background > ln(M/far)",
+                         "false-alarm probability": res.far, "minimum strength": res.min_strength},
+            "figures": [render_png(fig, "Periodogram, line threshold and detected lines")],
+            "text": res.description, "result": res, "reliable": True,
+            "reading": "A narrow line far above the threshold that carries much of the variance is a cycle or "
+                       "season; broad humps (as in chaotic flows) and red noise stay under the threshold."}
 
 
 # ====================================================================== reconstruction
@@ -392,20 +428,74 @@ def _recon_plot(ctx: Context) -> dict:
 
 
 # ====================================================================== nonlinearity
+#: Values of ``ctx.shared["precheck_transform"]`` (set from an ``analyze()`` option; default "auto").
+PRECHECK_TRANSFORMS = ("auto", "none", "detrend", "difference", "deseason")
+
+
+def _choose_null(ctx: Context, x: np.ndarray) -> tuple[np.ndarray, str, dict, bool, str]:
+    """Series to test, surrogate method, its options, end-matching, and why (pre-checks above).
+
+    ``ctx.shared["precheck_transform"]`` chooses what is done about trends and cycles:
+    ``"auto"`` (default) follows the pre-checks (difference a unit root, remove a linear
+    trend, cycle-shuffle a dominant cycle); ``"none"`` tests the series as given with IAAFT;
+    ``"detrend"``/``"difference"`` force that transform; ``"deseason"`` removes the dominant
+    cycle (3 harmonics) and tests the remainder with IAAFT.
+    """
+    mode = ctx.shared.get("precheck_transform", "auto")
+    if mode not in PRECHECK_TRANSFORMS:
+        raise AttractorError(f"precheck_transform must be one of {', '.join(PRECHECK_TRANSFORMS)}; got {mode!r}.")
+    trend = ctx.shared.get("trend")
+    season = ctx.shared.get("seasonality")
+    has_cycle = season is not None and season.detected and season.period is not None
+    y, why = x, []
+    if mode == "none":
+        return y, "iaaft", {}, False, "transform 'none' requested: the series as given, IAAFT surrogates"
+    detrend = _capability("analysis.stationarity", "detrend")
+    if mode == "deseason" and has_cycle:
+        deseason = _capability("analysis.stationarity", "deseason")
+        y = deseason(x, season.period, dt=ctx.dt)[0]
+        why.append(f"transform 'deseason' requested: the {season.period:.4g}-{ctx.unit} cycle (3 harmonics) removed")
+    if mode == "difference" or (mode in ("auto", "deseason") and trend is not None and trend.detected
+                                and trend.kind.startswith("stochastic")):
+        y = detrend(y, method="difference")[0]
+        why.append("transform 'difference' requested: the first differences are tested" if mode == "difference"
+                   else "unit root found: the first differences are tested")
+    elif mode == "detrend" or (mode in ("auto", "deseason") and trend is not None and trend.detected):
+        y = detrend(y, method="linear", dt=ctx.dt)[0]
+        why.append("transform 'detrend' requested: the linearly detrended series is tested" if mode == "detrend"
+                   else "deterministic trend found: the linearly detrended series is tested")
+    if has_cycle and mode != "deseason":
+        why.append(f"{season.kind} component (period {season.period:.4g} {ctx.unit}) found: cycle-shuffled "
+                   "surrogates (Theiler 1995; null: fixed periodic cycle plus noise independent between cycles)")
+        return y, "cycle_shuffle", {"period": float(season.period / ctx.dt)}, False, "; ".join(why)
+    if why:
+        why.append("end-matched IAAFT surrogates (Schreiber & Schmitz 2000)")
+        return y, "iaaft", {}, True, "; ".join(why)
+    return y, "iaaft", {}, False, "no trend or dominant cycle found: IAAFT surrogates"
+
+
 def _nonlinearity(ctx: Context) -> dict:
     x = _series(ctx, 100, "the surrogate test")
     surrogate_test = _capability("analysis.surrogates", "surrogate_test")
     delay = ctx.shared.get("delay", 1)
     stride = max(1, delay // 4)
     max_len = 2048 if ctx.quick else 4096
-    y = x[::stride][:max_len]
     k = 19 if ctx.quick else 99
+    y0, method, mkw, trim, why = _choose_null(ctx, x)
+    if method == "cycle_shuffle" and max_len >= 8 * mkw["period"]:
+        stride = 1  # junctions between cycles match to half a sample: keep the full sampling
+    y = y0[::stride][:max_len]
     kwargs = {}
     if "dimension" in ctx.shared:
         kwargs = {"dimension": int(min(ctx.shared["dimension"], 6)), "delay": max(1, int(round(delay / stride)))}
-    res = surrogate_test(y, statistic="nonlinear_prediction", method="iaaft", n_surrogates=k, seed=ctx.seed,
-                         statistic_kwargs=kwargs or None)
+    if method == "cycle_shuffle":
+        mkw["period"] /= stride
+        kwargs["delay"] = 1  # short delay vectors: few of them straddle a junction between cycles
+    res = surrogate_test(y, statistic="nonlinear_prediction", method=method, n_surrogates=k, seed=ctx.seed,
+                         statistic_kwargs=kwargs or None, trim=trim, method_kwargs=mkw or None)
     ctx.shared["surrogate"] = res
+    misspecified = bool(res.p_value >= 0.95)
+    ctx.shared["null_misspecified"] = misspecified
     fig, (ax,) = new_figure(7.5, 2.6)
     if not try_helper("surrogates", "plot_surrogate_test", res, ax):
         ax.hist(res.surrogate_statistics, bins="auto", color="0.7")
@@ -415,19 +505,28 @@ def _nonlinearity(ctx: Context) -> dict:
                "nonlinear structure." if res.rejected else
                f"The data are not significantly more predictable than their {k} surrogates (p = {res.p_value:.3g}): "
                f"consistent with the null hypothesis ({res.null_hypothesis}).")
-    return {"numbers": {"p-value": _num(res.p_value, 3), "null rejected": bool(res.rejected),
-                        "data statistic": _num(res.data_statistic), "significance (std units)":
-                            _num(res.significance, 3)},
-            "settings": {"statistic": res.statistic, "surrogates": f"{k} × {res.method}", "alpha": res.alpha,
-                         "alternative": res.alternative, "samples used": int(y.size),
-                         "subsampling stride": stride, "statistic settings": {
-                             kk: _num(v) for kk, v in dict(res.statistic_kwargs).items()}, "seed": ctx.seed},
+    if misspecified:
+        verdict = (f"The data are LESS predictable than nearly all {k} surrogates (p = {res.p_value:.3g}): the null "
+                   f"model is mis-specified (the surrogates keep structure the data do not have, or miss a trend, "
+                   f"season or non-stationarity), so the test says nothing about nonlinearity.")
+    numbers = {"p-value": _num(res.p_value, 3), "null rejected": bool(res.rejected),
+               "null mis-specified": misspecified,
+               "data statistic": _num(res.data_statistic), "significance (std units)": _num(res.significance, 3)}
+    settings = {"null chosen": res.null_hypothesis, "why": why,
+                "transform": ctx.shared.get("precheck_transform", "auto"), "statistic": res.statistic,
+                "surrogates": f"{k} × {res.method}" + (" (end-matched segment)" if trim else ""),
+                "alpha": res.alpha, "alternative": res.alternative, "samples used": int(res.segment[1] - res.segment[0]),
+                "subsampling stride": stride, "statistic settings": {
+                    kk: _num(v) for kk, v in dict(res.statistic_kwargs).items()}, "seed": ctx.seed}
+    if res.method_settings:
+        settings["surrogate settings"] = {kk: _num(v) for kk, v in res.method_settings.items()}
+    return {"numbers": numbers, "settings": settings,
             "text": verdict, "figures": [render_png(fig, "Nonlinear prediction error of the data (line) and of "
-                                                         "the IAAFT surrogates (histogram)")],
-            "result": res,
-            "reading": "Surrogates share the data's spectrum and value distribution but are otherwise random; if "
-                       "the data's prediction error lies in the far left tail of the surrogates' histogram, "
-                       "linear noise cannot explain the data."}
+                                                         f"the {res.method} surrogates (histogram)")],
+            "result": res, "reliable": not misspecified,
+            "reading": "Surrogates realise the null model chosen from the pre-checks (linear noise, or a noisy "
+                       "periodic orbit when a cycle was found); if the data's prediction error lies in the far "
+                       "left tail of the surrogates' histogram, the null cannot explain the data."}
 
 
 # ====================================================================== invariants
@@ -846,7 +945,8 @@ def _forecast(ctx: Context) -> dict:
 SECTION_BUILDERS: list[tuple[str, str, str, list[tuple[str, str, Callable[[Context], dict]]]]] = [
     ("overview", "Data overview", "What the data are and what was done to them before analysis.",
      [("series", "Time series", _overview_series),
-      ("stationarity", "Stationarity check", _overview_stationarity)]),
+      ("seasonality", "Periodicity / seasonality check", _overview_seasonality),
+      ("stationarity", "Trend check", _overview_stationarity)]),
     ("reconstruction", "State-space reconstruction",
      "A state space is rebuilt from the analysed channel with delay coordinates (Takens 1981).",
      [("delay", "Delay", _recon_delay),
