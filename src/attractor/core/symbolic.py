@@ -36,6 +36,7 @@ from pathlib import Path
 from types import ModuleType
 
 from .errors import ValidationError
+from .expressions import check_identifiers, check_system_name, parse_expression
 
 __all__ = ["SymbolicSpec", "compiled_module", "cache_dir"]
 
@@ -67,7 +68,9 @@ class SymbolicSpec:
     states, parameters : tuple of str
         Symbol names. ``t`` is reserved for time.
     equations : tuple of str
-        One SymPy-parsable expression per state.
+        One expression per state (Python syntax, ``**`` for powers), parsed by
+        :func:`attractor.core.expressions.parse_expression`: equations are data, not
+        code, and are never evaluated.
     """
 
     name: str
@@ -83,11 +86,16 @@ class SymbolicSpec:
             raise ValidationError(
                 f"{self.name}: {len(self.states)} states but {len(self.equations)} equations."
             )
+        check_system_name(self.name)
+        check_identifiers(self.states, f"{self.name}: state name")
+        check_identifiers(self.parameters, f"{self.name}: parameter name")
         names = list(self.states) + list(self.parameters)
         if len(set(names)) != len(names):
             raise ValidationError(f"{self.name}: state and parameter names must be distinct; got {names}.")
         if "t" in names:
             raise ValidationError(f"{self.name}: 't' is reserved for time.")
+        if not all(isinstance(e, str) for e in self.equations):
+            raise ValidationError(f"{self.name}: equations must be strings.")
 
     # ------------------------------------------------------------------ sympy side
     @cached_property
@@ -100,27 +108,11 @@ class SymbolicSpec:
 
     @cached_property
     def expressions(self):
-        """The equations as SymPy expressions (parsed once, lazily)."""
-        import sympy as sp
-        from sympy.parsing.sympy_parser import parse_expr, standard_transformations
-
+        """The equations as SymPy expressions (parsed once, lazily, by the safe parser)."""
         xs, ps, t = self.symbols
         local = {s.name: s for s in (*xs, *ps, t)}
-        allowed = set(local.values())
-        out = []
-        for state, text in zip(self.states, self.equations):
-            try:
-                expr = parse_expr(text, local_dict=dict(local), transformations=standard_transformations)
-            except Exception as exc:  # noqa: BLE001 - re-raised with context
-                raise ValidationError(f"{self.name}: cannot parse equation for {state}: {text!r} ({exc}).") from exc
-            expr = sp.sympify(expr)
-            unknown = {s.name for s in expr.free_symbols} - {s.name for s in allowed}
-            if unknown:
-                raise ValidationError(
-                    f"{self.name}: equation for {state} uses undeclared symbol(s) {sorted(unknown)}."
-                )
-            out.append(expr)
-        return tuple(out)
+        return tuple(parse_expression(text, local, context=f"{self.name}: equation for {state}")
+                     for state, text in zip(self.states, self.equations))
 
     @cached_property
     def jacobian_expressions(self):

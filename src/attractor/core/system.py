@@ -490,8 +490,10 @@ class SymbolicSystem(DynamicalSystem):
             raise TypeError(f"{self.name} declares no conserved quantity")
         import sympy as sp
 
+        from .expressions import parse_expression
+
         xs, ps, _ = self.spec.symbols
         local = {s.name: s for s in (*xs, *ps)}
-        fn = sp.lambdify(xs + ps, sp.sympify(expr, locals=local), "numpy")
+        fn = sp.lambdify(xs + ps, parse_expression(expr, local, context=f"{self.name}: energy"), "numpy")
         arr = np.asarray(x, dtype=float)
         return fn(*np.moveaxis(arr, -1, 0), *self._p)
