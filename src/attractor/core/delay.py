@@ -373,7 +373,9 @@ class DelaySystem(DynamicalSystem):
             Initial time (matters for time-dependent equations).
         max_norm : float
             A state with |x_i| above this (or non-finite) counts as divergence.
-        rtol, atol, max_steps
+        max_steps : int, optional
+            Budget of RK4 steps (default 1e8), checked before running.
+        rtol, atol
             Accepted for interface compatibility with ODE systems and ignored (fixed step).
 
         Raises
@@ -389,7 +391,8 @@ class DelaySystem(DynamicalSystem):
         from ..integrate.delay import simulate_delay  # integrate sits above core; imported lazily
 
         return simulate_delay(self, n, dt=dt, x0=x0, transient=transient, history=history,
-                              history_dt=history_dt, step=step, method=method, t0=t0, max_norm=max_norm)
+                              history_dt=history_dt, step=step, method=method, t0=t0, max_norm=max_norm,
+                              max_steps=max_steps)
 
     # -- symbolic views
     def equations(self) -> list[str]:
