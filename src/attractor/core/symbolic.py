@@ -21,37 +21,26 @@ Compilation is cached on disk: the generated module is written to the cache
 directory (``$ATTRACTOR_CACHE_DIR``, default ``~/.cache/attractor``) under a name
 that hashes the equations, the code generator version and the source of every
 kernel the wrappers call; Numba's own cache (``cache=True``) sits beside it. A second
-process therefore neither re-runs SymPy nor recompiles.
+process therefore neither re-runs SymPy nor recompiles. The cache heals itself (corrupt
+modules or Numba files are rebuilt with a warning) and falls back to compiling in
+memory when it is not writable: see :mod:`attractor.core.cache`.
 """
 from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
-import sys
-import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
 
+from .cache import cache_dir, load_generated_module  # noqa: F401 - re-exported (self-healing cache)
 from .errors import ValidationError
 from .expressions import check_identifiers, check_system_name, parse_expression
 
 __all__ = ["SymbolicSpec", "compiled_module", "cache_dir"]
 
 _CODEGEN_VERSION = "1"
-_LOCK = threading.Lock()
-_MODULES: dict[str, ModuleType] = {}
-
-
-def cache_dir() -> Path:
-    """Directory of generated, compiled system modules (created on demand)."""
-    root = os.environ.get("ATTRACTOR_CACHE_DIR")
-    path = Path(root) if root else Path.home() / ".cache" / "attractor"
-    path = path / "compiled"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @dataclass(frozen=True)
@@ -257,36 +246,6 @@ def _generate_source(spec: SymbolicSpec) -> str:
         tpl = tpl.replace(f"def {d.template}(", f"def {d.name}(", 1).replace("RHS(", f"{d.function}(")
         src += ["@njit(cache=True)", tpl, ""]
     return "\n".join(src) + "\n"
-
-
-def load_generated_module(key: str, prefix: str, generate) -> ModuleType:
-    """Import the cached generated module ``<prefix>_<key>.py``, writing it first if absent.
-
-    ``generate()`` returns the module source; it runs only on a cache miss. Writes are
-    atomic (temporary file + rename) so concurrent processes never import a partial file.
-    One loader serves every kind of generated system (ODE/map here, delay systems in
-    :mod:`attractor.core.delay`).
-    """
-    mod = _MODULES.get(key)
-    if mod is not None:
-        return mod
-    with _LOCK:
-        mod = _MODULES.get(key)
-        if mod is not None:
-            return mod
-        path = cache_dir() / f"{prefix}_{key}.py"
-        if not path.exists():
-            source = generate()
-            tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_text(source)
-            os.replace(tmp, path)
-        modname = f"attractor_compiled_{prefix}_{key}"
-        ispec = importlib.util.spec_from_file_location(modname, path)
-        mod = importlib.util.module_from_spec(ispec)
-        sys.modules[modname] = mod
-        ispec.loader.exec_module(mod)
-        _MODULES[key] = mod
-        return mod
 
 
 def compiled_module(spec: SymbolicSpec) -> ModuleType:
