@@ -40,7 +40,7 @@ def test_pwned_payload_raises_and_runs_nothing(tmp_path, monkeypatch):
     ("open('f')", "not allowed"),
     ("eval('1')", "not allowed"),
     ("__builtins__", "dunder"),
-    ("z + x", "undeclared name 'z'"),
+    ("z + x", "undeclared symbol 'z'"),
     ("x ^ 2", r"\*\*"),
     ("x if a else y", "Piecewise"),
     ("sin(*x)", "starred"),
@@ -73,9 +73,14 @@ def test_builds_same_expression_as_sympy_parser():
 
 
 def test_long_sum_does_not_recurse():
-    text = " + ".join(f"{k}.5*x**{k % 5}" for k in range(2000))
+    """A learned model writes long sums (left-deep trees); they are built without recursion per term and
+    give the same expression as repeated binary additions."""
+    text = " + ".join(f"{k}.5*x**{k % 7}*y**{k % 3} - {k}*a" for k in range(1200))  # 2400-deep tree
     e = parse_expression(text, SYMS)
     assert e.is_Add
+    short = " + ".join(f"{k}.5*x**{k % 7}*y**{k % 3} - {k}*a" for k in range(60))
+    old = sp.sympify(parse_expr(short, local_dict=dict(SYMS), transformations=standard_transformations))
+    assert sp.srepr(parse_expression(short, SYMS)) == sp.srepr(old)
 
 
 def test_chained_comparison_and_functions():

@@ -114,12 +114,20 @@ class _Builder:
         self.symbols = symbols
         self.context = context
         self.functions = _sympy_functions()
+        self._lines = [ln.encode() for ln in text.splitlines(keepends=True)]
+
+    def segment(self, node: ast.AST) -> str:
+        """Source text of ``node`` (linear time; ``ast.get_source_segment`` re-splits the text per call)."""
+        lineno, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        if lineno is not None and lineno == end and lineno <= len(self._lines):
+            return self._lines[lineno - 1][node.col_offset:node.end_col_offset].decode("utf-8", "replace")
+        return ast.get_source_segment(self.text, node) or ""
 
     # -- errors
     def fail(self, node: ast.AST | None, message: str) -> ValidationError:
         where = ""
         if node is not None and hasattr(node, "col_offset"):
-            seg = ast.get_source_segment(self.text, node) or ""
+            seg = self.segment(node)
             if len(seg) > 40:
                 seg = seg[:37] + "..."
             where = f" at position {node.col_offset + 1} ({seg!r})" if seg else f" at position {node.col_offset + 1}"
@@ -181,6 +189,14 @@ class _Builder:
             chain.append(node)
             node = node.left
         value = self.build(node)
+        if all(isinstance(b.op, (ast.Add, ast.Sub)) for b in chain) and len(chain) > 8:
+            # long sums: one n-ary Add (the same canonical result as repeated binary
+            # additions, without their quadratic cost)
+            terms = [value]
+            for b in reversed(chain):
+                r = self.build(b.right)
+                terms.append(r if isinstance(b.op, ast.Add) else -r)
+            return self.sp.Add(*terms)
         for b in reversed(chain):
             value = self._apply(b, value, self.build(b.right))
         return value
@@ -218,7 +234,7 @@ class _Builder:
         if isinstance(v, float):
             if not math.isfinite(v):
                 raise self.fail(node, "number out of the double-precision range")
-            seg = ast.get_source_segment(self.text, node)
+            seg = self.segment(node)
             try:
                 return sp.Float(seg) if seg else sp.Float(v)
             except (ValueError, TypeError):
@@ -241,7 +257,7 @@ class _Builder:
         if name in FUNCTIONS:
             raise self.fail(node, f"function {name!r} must be called")
         declared = ", ".join(sorted(self.symbols)) or "(none)"
-        raise self.fail(node, f"undeclared name {name!r} (declared: {declared})")
+        raise self.fail(node, f"undeclared symbol {name!r} (declared: {declared})")
 
     def _call(self, node: ast.Call):
         sp = self.sp
