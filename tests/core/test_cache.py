@@ -202,3 +202,39 @@ def test_corrupt_driver_cache_then_simulate(tmp_path_factory, tmp_path, pattern,
     proc = _run(TRAJ_SCRIPT, root)
     _ok(proc)
     assert "TRAJ" in proc.stdout and "CacheWarning" in proc.stderr
+
+
+def test_failing_cache_load_is_a_miss(tmp_path):
+    """If Numba's load of an entry raises (damaged after validation), the entry is removed and compiled."""
+    from types import ModuleType, SimpleNamespace
+
+    idx = tmp_path / "sys_k.f-3.py311.nbi"
+    dat = tmp_path / "sys_k.f-3.py311.1.nbc"
+    idx.write_bytes(b"x")
+    dat.write_bytes(b"y")
+
+    def load_overload(sig, ctx):
+        raise pickle.UnpicklingError("pickle data was truncated")
+
+    cache = SimpleNamespace(load_overload=load_overload, _cache_file=SimpleNamespace(_index_path=str(idx)))
+    mod = ModuleType("fake")
+    mod.f = SimpleNamespace(_cache=cache)
+    C._guard_dispatchers(mod)
+    with pytest.warns(C.CacheWarning, match="UnpicklingError"):
+        assert mod.f._cache.load_overload("sig", None) is None
+    assert not idx.exists() and not dat.exists()
+
+
+@pytest.mark.slow
+def test_entry_damaged_after_validation_is_recompiled(warm_cache, tmp_path):
+    """End to end: the module is loaded (its files validated), then the Numba entry of ``f`` is truncated
+    before the first call; the call still succeeds (cache miss + recompile) with a warning."""
+    root = _copy(warm_cache, tmp_path)
+    script = STEP_SCRIPT.replace('print("STEP"', '''import pathlib
+s.compiled  # load + validate
+for p in pathlib.Path(r"%s").rglob("*.f-*.nbc"):
+    p.write_bytes(p.read_bytes()[:50])
+print("STEP"''' % str(root))
+    proc = _run(script, root)
+    _ok(proc)
+    assert "could not be loaded" in proc.stderr

@@ -16,7 +16,8 @@ Every load is validated before anything is executed or handed to Numba:
   complete pickle streams (opcode walk with :mod:`pickletools`, nothing is
   unpickled); a truncated or empty one is deleted with its siblings so Numba
   recompiles that function instead of failing (``UnpicklingError``/``EOFError`` on
-  every later run, or a hard abort);
+  every later run, or a hard abort); should loading an entry still raise, it is
+  treated as a cache miss (files removed, function recompiled, warning);
 * when the cache directory cannot be used (not writable, or ``ATTRACTOR_CACHE_DIR``
   names a file) the module is compiled in memory (``cache=False``) and a warning is
   given once per process.
@@ -269,6 +270,40 @@ def validate_numba_files(path: Path, module: ModuleType | None = None, *, repair
     return bad
 
 
+def _guard_dispatchers(module: ModuleType) -> None:
+    """Make each cached Numba function treat a failing cache load as a miss.
+
+    Should a cache entry still be unreadable when Numba loads it (e.g. damaged after the
+    validation above by another process), its files are removed with a warning and the
+    function is compiled afresh instead of the error reaching the caller.
+    """
+    for obj in vars(module).values():
+        cache = getattr(obj, "_cache", None)
+        load = getattr(cache, "load_overload", None)
+        if load is None or getattr(load, "_attractor_guard", False):
+            continue
+
+        def guarded(*args, _load=load, _cache=cache, **kwargs):
+            try:
+                return _load(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - any unreadable entry is a cache miss
+                index = Path(getattr(getattr(_cache, "_cache_file", None), "_index_path", "") or "")
+                removed = []
+                if index.name.endswith(".nbi"):
+                    base = index.name[:-4]
+                    for f in [index, *index.parent.glob(f"{base}.*.nbc")]:
+                        with contextlib.suppress(OSError):
+                            f.unlink()
+                            removed.append(f.name)
+                _warn(f"a Numba cache entry could not be loaded ({exc.__class__.__name__}: {exc}); removed "
+                      f"{', '.join(removed) or 'nothing'} and recompiling.")
+                return None
+
+        guarded._attractor_guard = True
+        with contextlib.suppress(AttributeError, TypeError):
+            cache.load_overload = guarded
+
+
 # ---------------------------------------------------------------------- loading
 def _exec_from_file(modname: str, path: Path) -> ModuleType:
     ispec = importlib.util.spec_from_file_location(modname, path)
@@ -355,6 +390,7 @@ def _load_from_disk(path: Path, modname: str, generate: Callable[[], str]) -> Mo
         bad = validate_numba_files(path, mod)
         if bad:
             _warn(f"removed {len(bad)} corrupt Numba cache file(s) of {path.name}; those functions are recompiled.")
+        _guard_dispatchers(mod)
     return mod
 
 
