@@ -339,7 +339,7 @@ def _register_plugins() -> None:
     """
     import importlib
 
-    for modname in ("attractor.report.cli", "attractor.bench.cli"):
+    for modname in ("attractor.report.cli", "attractor.bench.cli", "attractor.cache_cli"):
         try:
             mod = importlib.import_module(modname)
         except ModuleNotFoundError as exc:
