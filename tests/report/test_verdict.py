@@ -233,6 +233,15 @@ def test_dated_series_get_dates_on_the_axis():
     vals, label = time_axis_values(d, d.t)
     assert label == "date" and vals.dtype.kind == "M"
     assert str(vals[0])[:10] == "2001-03-01" and str(vals[-1])[:10] == "2001-04-19"
+    # business days analysed on their own index: each sample keeps its date on the axis
+    bdays = pd.DataFrame({"date": pd.bdate_range("2020-01-06", periods=60), "v": np.arange(60.0) % 5})
+    d = prepare_data(bdays)
+    vals, label = time_axis_values(d, d.t)
+    assert label == "date" and str(vals[5])[:10] == "2020-01-13"  # the Monday after the first weekend
+    monthly = pd.DataFrame({"date": pd.date_range("1990-01-01", periods=36, freq="MS"), "v": np.arange(36.0) % 12})
+    d = prepare_data(monthly)
+    vals, label = time_axis_values(d, d.t)
+    assert label == "date" and str(vals[-1])[:7] == "1992-12"
     plain = prepare_data(np.arange(50.0) % 7, dt=0.5)
     vals, label = time_axis_values(plain, plain.t)
     assert label == "time" and vals[1] == 0.5

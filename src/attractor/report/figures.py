@@ -102,7 +102,7 @@ _UNIT_SECONDS = {"day": 86400.0, "days": 86400.0, "d": 86400.0, "hour": 3600.0, 
 
 
 def time_origin(data) -> np.datetime64 | None:
-    """The calendar date of ``t = 0`` of prepared data, or None when the data are not dated.
+    """The calendar date of the first sample (``data.t[0]``), or None when the data are not dated.
 
     Read from ``data.metadata["time_origin"]`` (an ISO date string, ``datetime`` or
     ``numpy.datetime64``, recorded when the time stamps were dates); only meaningful when the
@@ -144,5 +144,6 @@ def time_axis_values(data, t: np.ndarray) -> tuple[np.ndarray, str]:
     unit = getattr(data, "time_unit", "")
     if origin is None:
         return np.asarray(t), (f"time ({unit})" if unit else "time")
-    ns = np.round(np.asarray(t, dtype=float) * _UNIT_SECONDS[unit.lower()] * 1e9).astype("int64")
+    t0 = float(data.t[0]) if len(getattr(data, "t", ())) else 0.0  # time_origin is the date at data.t[0]
+    ns = np.round((np.asarray(t, dtype=float) - t0) * _UNIT_SECONDS[unit.lower()] * 1e9).astype("int64")
     return origin + ns.astype("timedelta64[ns]"), "date"
