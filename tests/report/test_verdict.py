@@ -2,7 +2,7 @@
 
 Each row is synthetic evidence and the label/confidence the documented rule must give.
 Thresholds: surrogate level 0.05, strong p <= 0.01 with >= 99 surrogates, mis-specified
-p >= 0.95 (Theiler et al. 1992, Physica D 58, 77); skill >= 0.1 beats both baselines, >= 0.3
+p >= 0.95 (Theiler et al. 1992, Physica D 58, 77); skill >= 0.05 beats both baselines, >= 0.3
 clearly; D2 fractal only when |D2 - round(D2)| > 2 sigma; a positive exponent alone is not
 chaos (Osborne & Provenzale 1989, Physica D 35, 357).
 """
@@ -44,7 +44,7 @@ CASES = [
     ("single-p-no-skill-available", dict(n=N, **WEAK), V.WEAK, "low", 7),
     ("strong-p-negative-skill-stays-weak", dict(n=N, **STRONG, skill=-0.2), V.WEAK, "low", 7),
     ("strong-p-negative-skill-and-cao", dict(n=N, **STRONG, skill=-0.2, stochastic_cao=True), V.LINEAR, "medium", 8),
-    ("rejection-marginal-skill", dict(n=N, **STRONG, skill=0.05), V.WEAK, "low", 7),
+    ("rejection-marginal-skill", dict(n=N, **STRONG, skill=0.03), V.WEAK, "low", 7),
     ("misspecified-null", dict(n=N, surrogate_p=0.97, surrogate_rejected=False, n_surrogates=99, skill=-0.1),
      V.MISSPECIFIED, "low", 5),
     ("misspecified-with-trend", dict(n=N, surrogate_p=1.0, surrogate_rejected=False, n_surrogates=99, trend=True,
