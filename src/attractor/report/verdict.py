@@ -30,6 +30,8 @@ Evidence and thresholds
   (Theiler & Prichard 1996, Physica D 94, 221); a pseudo-periodic surrogate test
   (Small, Yu & Harrison 2001, Phys. Rev. Lett. 87, 188101), whose null hypothesis includes a
   noisy periodic orbit, is counted.
+  A periodic component is itself predictable, so with **P** the skill **K** corroborates
+  only a *strong* rejection or a positive exponent **L**.
 * **L** (positive exponent): a *reliable* largest Lyapunov exponent whose interval lies
   above 0. **D** (dimension): a *reliable* correlation dimension; it is called *fractal* only
   when ``|D2 - nearest integer| > 2 sigma`` (sigma from its 95 % interval).
@@ -297,7 +299,10 @@ def decide(ev: Evidence) -> Verdict:
     k_neg = skill is not None and skill <= 0
     cao = ev.stochastic_cao is True
     lam_pos = lam_ok and ev.lyapunov_interval[0] > 0
-    agree = s_counts and k_pos and not cao
+    # a periodic component is predictable by itself: with P, skill corroborates only a strong rejection
+    # or a reliable positive exponent
+    k_counts = k_pos and (not periodic or s_strong or lam_pos)
+    agree = s_counts and k_counts and not cao
 
     # -- reason strings for each piece of evidence
     r_surr = None
