@@ -102,7 +102,7 @@ def autocorrelation(x, max_lag: int | None = None) -> np.ndarray:
     -------
     numpy.ndarray, shape (max_lag + 1,)
     """
-    arr = _as_2d(as_series(x, "x", min_length=2))
+    arr = _as_2d(as_series(x, "x", min_length=2, rescale=True))
     n = arr.shape[0]
     max_lag = n - 1 if max_lag is None else check_nonnegative_int(max_lag, "max_lag")
     if max_lag > n - 1:
@@ -168,7 +168,7 @@ def average_mutual_information(x, max_lag: int, n_bins: int | None = None) -> np
     -------
     numpy.ndarray, shape (max_lag + 1,)
     """
-    arr = _as_2d(as_series(x, "x", min_length=4))
+    arr = _as_2d(as_series(x, "x", min_length=4, rescale=True))
     max_lag = check_nonnegative_int(max_lag, "max_lag")
     n = arr.shape[0]
     if max_lag > n - 2:
@@ -192,7 +192,7 @@ def mean_period(x) -> float:
     float
         Mean period in samples (white noise gives about 4 samples; a sinusoid its period).
     """
-    arr = _as_2d(as_series(x, "x", min_length=4))
+    arr = _as_2d(as_series(x, "x", min_length=4, rescale=True))
     z = arr - arr.mean(axis=0)
     power = (np.abs(np.fft.rfft(z, axis=0)) ** 2).sum(axis=1)
     freqs = np.fft.rfftfreq(arr.shape[0])
@@ -213,7 +213,7 @@ def theiler_window(x, method: Literal["mean_period", "autocorr_1e"] = "mean_peri
     if method == "mean_period":
         return max(1, int(np.ceil(mean_period(x))))
     if method == "autocorr_1e":
-        arr = _as_2d(as_series(x, "x", min_length=4))
+        arr = _as_2d(as_series(x, "x", min_length=4, rescale=True))
         acf = _acf(arr, arr.shape[0] - 1)
         below = np.flatnonzero(acf < 1.0 / np.e)
         return max(1, int(below[0]) if below.size else arr.shape[0] - 1)
@@ -314,7 +314,7 @@ def estimate_delay(
     """
     if method not in ("ami", "autocorr", "autocorr_1e"):
         raise ValidationError(f"method must be 'ami', 'autocorr' or 'autocorr_1e'; got {method!r}.")
-    arr = _as_2d(as_series(x, "x", min_length=16))
+    arr = _as_2d(as_series(x, "x", min_length=16, rescale=True))
     n = arr.shape[0]
     auto = max_delay is None
     if auto:
@@ -607,7 +607,7 @@ def estimate_dimension(
         raise ValidationError(f"method must be 'cao' or 'fnn'; got {method!r}.")
     delay = check_positive_int(delay, "delay")
     max_dimension = check_positive_int(max_dimension, "max_dimension")
-    arr = _as_2d(as_series(x, "x", min_length=2))
+    arr = _as_2d(as_series(x, "x", min_length=2, rescale=True))
     n = arr.shape[0]
     if theiler is None:
         theiler = theiler_window(arr) if n >= 4 else 0

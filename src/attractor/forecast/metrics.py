@@ -342,6 +342,8 @@ def score_forecast(y_true, y_pred, *, dt: float, lyapunov_exponent: float | None
 
     Keys: ``rmse``, ``nrmse``, ``mae``, ``smape`` (0–200), ``vpt_time``, ``vpt_lyapunov``
     (valid prediction time with ``threshold`` on the normalised error), ``spectrum_hellinger``.
+    ``vpt_lyapunov`` is NaN (not applicable) when no ``lyapunov_exponent`` is given, and
+    ``spectrum_hellinger`` is NaN for fewer than 16 samples.
     Non-finite forecasts get ``inf`` errors, ``smape`` 200 and zero valid time.
     """
     a = as_float_array(y_true, "y_true", ndim=(1, 2))

@@ -61,12 +61,19 @@ def ridge_solve(Phi: np.ndarray, Y: np.ndarray, ridge: float) -> np.ndarray:
     W : ndarray, shape (n_outputs, n_features)
         With up to 500 features: from the thin SVD ``Φ = U S Vᵀ`` as
         ``Wᵀ = V diag(s/(s² + ridge)) Uᵀ Y`` (numerically stable even when ΦᵀΦ is
-        ill-conditioned, e.g. raw polynomial features); otherwise from the normal equations
+        ill-conditioned, e.g. raw polynomial features; with ``ridge = 0`` the minimum-norm least
+        squares solution, singular values below ``max(shape)·eps·s_max`` treated as zero, so a
+        rank-deficient Φ such as a constant series gives finite weights); otherwise from the normal equations
         ``(ΦᵀΦ + ridge·I) Wᵀ = ΦᵀY`` by Cholesky (least squares if that fails).
     """
     if Phi.shape[1] <= 500:
         U, s, Vt = np.linalg.svd(Phi, full_matrices=False)
-        W = Vt.T @ ((s / (s * s + ridge))[:, None] * (U.T @ Y))
+        if ridge > 0:
+            gain = s / (s * s + ridge)
+        else:   # least squares: the pseudo-inverse, zero gain on singular values at rounding level
+            keep = s > (s[0] if s.size else 0.0) * max(Phi.shape) * np.finfo(float).eps
+            gain = np.where(keep, 1.0 / np.where(keep, s, 1.0), 0.0)
+        W = Vt.T @ (gain[:, None] * (U.T @ Y))
         return np.ascontiguousarray(W.T)
     A = Phi.T @ Phi
     A[np.diag_indices_from(A)] += ridge
