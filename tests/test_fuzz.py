@@ -37,15 +37,16 @@ from attractor import AttractorError, ValidationError
 from attractor.core.errors import ConvergenceWarning, ReliabilityWarning
 
 MAX_LEN = 600
-LENGTHS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 40, 200, 600]
+LENGTHS = list(range(11)) + [16, 40, 100, 200, 400, 600] * 3
 DTYPES = ["float64"] * 5 + ["float32", "int64", "bool", "complex128", "object"]
-SCALES = [1e-300, 1e-200, 1e-160, 1e-8, 1.0, 1e8, 1e160, 1e200, 1e300]
+SCALES = [1.0] * 6 + [1e-8, 1e8, 1e-300, 1e-200, 1e-160, 1e160, 1e200, 1e300]
 SIGNALS = ["noise", "sine", "logistic", "constant", "ramp"]
 BAD = ["none"] * 6 + ["nan", "inf", "all_nan"]
 
-N_EXAMPLES = 12  # per entry point in the default suite; the slow suite runs 10x as many
+N_EXAMPLES = 60  # per entry point in the default suite; the slow suite runs 10x as many
 
-CASES: Counter = Counter()
+CASES: Counter = Counter()      # entry point -> number of cases run
+OUTCOMES: Counter = Counter()   # "returned" / "raised AttractorError" / "failed"
 FAILURES: list[str] = []
 
 
@@ -163,7 +164,9 @@ def _fc(name, **kw):
 
 
 def _trajectory_x0(x):
-    return attractor.system("lorenz").trajectory(20, dt=0.01, x0=x).x
+    # max_steps bounded: with the default (1e8) a far-away x0 (|x0| ~ 1e8) makes the adaptive
+    # integrator crawl for ~100 s before giving up (reported; see the fuzz report)
+    return attractor.system("lorenz").trajectory(20, dt=0.01, x0=x, max_steps=100_000).x
 
 
 def _y_pred(x):
@@ -206,7 +209,7 @@ ENTRY_POINTS = {
     # analysis: reading exponent vectors / states
     "kaplan_yorke_dimension": lambda x: A.kaplan_yorke_dimension(x),
     "pesin_entropy": lambda x: A.pesin_entropy(x),
-    "trajectory(x0=...)": _trajectory_x0,
+    "trajectory(x0=...)": _trajectory_x0,   # max_steps bounded: see _trajectory_x0
     # learn
     "differentiate": lambda x: attractor.learn.differentiate(x, 0.01),
     "SINDy.fit": lambda x: attractor.learn.SINDy().fit(x, 0.01).coef_,
@@ -243,21 +246,23 @@ def run_case(name: str, case: dict) -> str | None:
     fn = ENTRY_POINTS[name]
     x = case["x"]
     CASES[name] += 1
+    result = error = None
     t0 = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             result = fn(x)
         except AttractorError as exc:
-            if not str(exc):
-                return f"{type(exc).__name__} with an empty message"
-            return None
+            error = exc
         except Exception as exc:  # noqa: BLE001 -- the point of the fuzz suite
             return f"undocumented {type(exc).__name__}: {exc}"
-        finally:
-            elapsed = time.perf_counter() - t0
+    elapsed = time.perf_counter() - t0
     if elapsed > 30:
         return f"took {elapsed:.1f} s"
+    if error is not None:
+        OUTCOMES["raised AttractorError"] += 1
+        return None if str(error) else f"{type(error).__name__} with an empty message"
+    OUTCOMES["returned"] += 1
     if case["dtype"] in ("bool", "complex128", "object"):
         return f"accepted {case['dtype']} input without a ValidationError"
     if case["bad"] != "none":
@@ -277,6 +282,7 @@ def _describe(case: dict) -> str:
 def _check(name: str, case: dict) -> None:
     msg = run_case(name, case)
     if msg is not None:
+        OUTCOMES["failed"] += 1
         FAILURES.append(f"{name}: {msg} [{_describe(case)}]")
     assert msg is None, f"{name}: {msg} [{_describe(case)}]"
 
@@ -317,3 +323,117 @@ def test_fuzz_entry_point(name):
 @pytest.mark.parametrize("name", _params())
 def test_fuzz_entry_point_slow(name):
     fuzz(name, 10 * N_EXAMPLES, salt=1)
+
+
+# ---------------------------------------------------------------------- the CLI
+def _cli_files(tmp_path, rng, long: bool):
+    """Adversarial input files for ``attractor analyze`` (name -> path)."""
+    n = 400 if long else 150
+    t = np.arange(n)
+    base = np.sin(0.3 * t) + 0.1 * rng.standard_normal(n)
+    files = {}
+
+    def csv(name, text):
+        p = tmp_path / f"{name}.csv"
+        p.write_text(text)
+        files[name] = p
+
+    def column(name, values, header="x"):
+        csv(name, header + "\n" + "\n".join(str(v) for v in values) + "\n")
+
+    csv("empty", "")
+    csv("header_only", "x\n")
+    column("one_sample", [1.5])
+    column("five_samples", base[:5])
+    column("constant", np.full(n, 3.0))
+    column("huge_1e300", base * 1e300)
+    column("tiny_1e-300", base * 1e-300)
+    column("complex", [f"{v}+{w}j" for v, w in zip(base, base[::-1])])
+    column("booleans", ["True" if v > 0 else "False" for v in base])
+    column("text", ["abc"] * 20)
+    column("with_nan", np.where(t % 7 == 0, np.nan, base))
+    column("all_nan", np.full(n, np.nan))
+    column("with_inf", np.where(t == 5, np.inf, base))
+    csv("ragged", "x,y\n1,2\n3\n4,5,6\n" * 20)
+    (tmp_path / "binary.csv").write_bytes(bytes(rng.integers(0, 256, 2000, dtype=np.uint8)))
+    files["binary"] = tmp_path / "binary.csv"
+    if long:
+        column("noise", rng.standard_normal(n))
+        column("logistic", _signal("logistic", n, 1, rng)[:, 0])
+        csv("two_channels", "x,y\n" + "\n".join(f"{a},{b}" for a, b in zip(base, np.cos(0.3 * t))) + "\n")
+    return files
+
+
+def _cli_cases(tmp_path, long: bool):
+    rng = np.random.default_rng(20)
+    out = str(tmp_path / "report.html")
+    cases = [(f"analyze {k}", ["analyze", str(p), "--quick", "--out", out])
+             for k, p in _cli_files(tmp_path, rng, long).items()]
+    cases += [("analyze missing file", ["analyze", str(tmp_path / "nope.csv"), "--out", out])]
+    sim = str(tmp_path / "sim.csv")
+    for args in (["--n", "0"], ["--n", "-3"], ["--n", "5"], ["--x0", "nan,1,1"], ["--x0", "1e300,0,0"],
+                 ["--x0", "a,b,c"], ["--x0", "1,2"], ["--param", "sigma=nan"], ["--param", "nosuch=1"],
+                 ["--param", "sigma"], ["--dt", "-0.1"], ["--dt", "0"], ["--transient", "-1"]):
+        cases.append((f"simulate lorenz {' '.join(args)}", ["simulate", "lorenz", "--n", "50", *args, "--out", sim]))
+    cases += [("simulate unknown system", ["simulate", "no_such_system", "--n", "5", "--out", sim]),
+              ("simulate bad suffix", ["simulate", "lorenz", "--n", "5", "--out", str(tmp_path / "x.xyz")])]
+    cases += [("systems", ["systems"]), ("systems lorenz", ["systems", "lorenz"]),
+              ("systems unknown", ["systems", "no_such_system"]), ("systems --kind nonsense", ["systems", "--kind", "xx"]),
+              ("systems --dimension -1", ["systems", "--dimension", "-1"])]
+    return cases
+
+
+def _run_cli(tmp_path, long: bool) -> list[str]:
+    from typer.testing import CliRunner
+
+    from attractor.cli import app
+
+    runner = CliRunner()
+    failures = []
+    for label, args in _cli_cases(tmp_path, long):
+        CASES["cli " + args[0]] += 1
+        t0 = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = runner.invoke(app, args, terminal_width=200)
+        elapsed = time.perf_counter() - t0
+        exc = res.exception
+        if exc is not None and not isinstance(exc, SystemExit):
+            failures.append(f"{label}: traceback {type(exc).__name__}: {exc}")
+        elif res.exit_code not in (0, 2):
+            failures.append(f"{label}: exit code {res.exit_code}: {res.output[-300:]}")
+        elif res.exit_code == 2 and "Traceback" in res.output:
+            failures.append(f"{label}: printed a traceback")
+        elif elapsed > 30:
+            failures.append(f"{label}: took {elapsed:.1f} s")
+    OUTCOMES["failed"] += len(failures)
+    FAILURES.extend(failures)
+    return failures
+
+
+@pytest.mark.timeout(300)
+def test_fuzz_cli(tmp_path):
+    """Adversarial files and arguments: exit code 0 or 2 with a one-line message, never a traceback."""
+    failures = _run_cli(tmp_path, long=False)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_fuzz_cli_slow(tmp_path):
+    failures = _run_cli(tmp_path, long=True)
+    assert not failures, "\n".join(failures)
+
+
+def test_zz_totals(capsys):
+    """Print the totals of the cases run in this session (runs last in this module)."""
+    n_cases = sum(CASES.values())
+    if n_cases == 0:
+        pytest.skip("no fuzz case ran in this session (selected out)")
+    entry_points = sorted({k for k in CASES})
+    with capsys.disabled():
+        print(f"\nfuzz totals: {n_cases} cases over {len(entry_points)} entry points "
+              f"({len([k for k in entry_points if k.startswith('cli ')])} CLI commands); "
+              f"{OUTCOMES['returned']} returned, {OUTCOMES['raised AttractorError']} raised an AttractorError, "
+              f"{OUTCOMES['failed']} failures")
+    assert OUTCOMES["failed"] == len(FAILURES)
