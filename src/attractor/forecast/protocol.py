@@ -41,8 +41,8 @@ __all__ = ["forecast", "fit_model", "Persistence", "MeanForecast", "LinearAR", "
            "protocol_data", "ProtocolData", "tune", "TuneResult", "required_history"]
 
 
-def _as_2d(x, name: str) -> np.ndarray:
-    a = as_float_array(x, name, ndim=(1, 2))
+def _as_2d(x, name: str, check_magnitude: bool = True) -> np.ndarray:
+    a = as_float_array(x, name, ndim=(1, 2), check_magnitude=check_magnitude)
     return a[:, None] if a.ndim == 1 else a
 
 
@@ -305,7 +305,7 @@ def forecast(model, history, horizon: int, *, dt: float | None = None) -> np.nda
         :class:`~attractor.ReliabilityWarning` says at which step.
     """
     horizon = check_positive_int(horizon, "horizon")
-    h = _as_2d(history, "history")
+    h = _as_2d(history, "history", check_magnitude=False)   # the model checks the magnitudes it supports
     need = required_history(model)
     if h.shape[0] < need:
         raise InsufficientDataError(f"history has {h.shape[0]} samples; {type(model).__name__} needs at least "

@@ -41,7 +41,7 @@ import scipy.sparse.linalg
 
 from ..core.errors import InsufficientDataError, ValidationError
 from ..core.system import DynamicalSystem
-from ..core.validation import (as_float_array, check_positive_float, check_positive_int,
+from ..core.validation import (as_float_array, scale_exponent, check_positive_float, check_positive_int,
                                check_time_vector, check_uniform_sampling)
 
 __all__ = ["ESN", "NGRC", "ridge_solve"]
@@ -169,7 +169,10 @@ class _LearnedMap(DynamicalSystem):
         raise NotImplementedError
 
     def _prepare_fit(self, X, t, dt) -> np.ndarray:
-        arr = as_float_array(X, "X", ndim=(1, 2))
+        # standardised models accept any finite magnitude: statistics and standardisation are
+        # computed on the data divided by an exact power of two (no overflow of the squares at
+        # |x| ~ 1e300, no underflow at 1e-300); unstandardised ones refuse extreme magnitudes
+        arr = as_float_array(X, "X", ndim=(1, 2), check_magnitude=not self.standardize)
         if arr.ndim == 1:
             arr = arr[:, None]
         need = self._min_fit_length()
@@ -184,18 +187,27 @@ class _LearnedMap(DynamicalSystem):
             dt = step
         self.dt_ = 1.0 if dt is None else check_positive_float(dt, "dt")
         if self.standardize:
-            sd = arr.std(axis=0)
+            k = scale_exponent(arr)
+            a = np.ldexp(arr, -k) if k else arr
+            sd = a.std(axis=0)
             if np.any(sd == 0):
                 raise ValidationError(f"X is constant in channel(s) {np.flatnonzero(sd == 0).tolist()}; "
                                       "a constant signal has no dynamics to learn.")
-            self.mean_, self.scale_ = arr.mean(axis=0), sd
+            self.mean_, self.scale_ = np.ldexp(a.mean(axis=0), k), np.ldexp(sd, k)
         else:
             self.mean_, self.scale_ = np.zeros(arr.shape[1]), np.ones(arr.shape[1])
-        return (arr - self.mean_) / self.scale_
+        return self._standardized(arr)
+
+    def _standardized(self, a: np.ndarray) -> np.ndarray:
+        """``(a - mean_) / scale_``, evaluated after an exact power-of-two rescaling (no overflow)."""
+        k = int(np.frexp(np.max(self.scale_))[1])
+        if k == 0:
+            return (a - self.mean_) / self.scale_
+        return (np.ldexp(a, -k) - np.ldexp(self.mean_, -k)) / np.ldexp(self.scale_, -k)
 
     def _check_history(self, history, name: str = "history") -> np.ndarray:
         self._check_fitted()
-        h = as_float_array(history, name, ndim=(1, 2))
+        h = as_float_array(history, name, ndim=(1, 2), check_magnitude=not self.standardize)
         if h.ndim == 1:
             h = h[:, None]
         if h.shape[1] != self.n_features_in_:
@@ -204,7 +216,7 @@ class _LearnedMap(DynamicalSystem):
         if h.shape[0] < self.required_history:
             raise InsufficientDataError(f"{name} has {h.shape[0]} samples; this {type(self).__name__} needs "
                                         f"at least {self.required_history} as context.")
-        return (h - self.mean_) / self.scale_
+        return self._standardized(h)
 
     @staticmethod
     def _check_horizon(horizon) -> int:
