@@ -190,6 +190,8 @@ class _LearnedMap(DynamicalSystem):
             k = scale_exponent(arr)
             a = np.ldexp(arr, -k) if k else arr
             sd = a.std(axis=0)
+            # constant up to rounding (e.g. 0.7 repeated has std ~1e-16 from the rounded mean)
+            sd[sd <= 16 * np.finfo(float).eps * np.max(np.abs(a), axis=0)] = 0.0
             if np.any(sd == 0):
                 raise ValidationError(f"X is constant in channel(s) {np.flatnonzero(sd == 0).tolist()}; "
                                       "a constant signal has no dynamics to learn.")
