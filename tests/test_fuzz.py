@@ -172,6 +172,16 @@ def _trajectory_x0(x):
     return attractor.system("lorenz").trajectory(20, dt=0.01, x0=x, max_steps=100_000).x
 
 
+_SINDY = []
+
+
+def _fitted_sindy():
+    if not _SINDY:
+        x = attractor.system("lorenz").trajectory(400, dt=0.01, transient=5).x
+        _SINDY.append(attractor.learn.SINDy().fit(x, 0.01))
+    return _SINDY[0]
+
+
 def _y_pred(x):
     a = np.asarray(x)
     return a[::-1].copy() if a.dtype.kind != "O" else a
@@ -213,7 +223,14 @@ ENTRY_POINTS = {
     "kaplan_yorke_dimension": lambda x: A.kaplan_yorke_dimension(x),
     "pesin_entropy": lambda x: A.pesin_entropy(x),
     "trajectory(x0=...)": _trajectory_x0,   # max_steps bounded: see _trajectory_x0
+    "fixed_points(bounds)": lambda x: A.fixed_points(attractor.system("lorenz"), x, n_starts=4),
+    "orbit_diagram(values)": lambda x: A.orbit_diagram(attractor.system("logistic"), "r", x, n_keep=5, transient=20),
+    "max_lyapunov(x0)": lambda x: A.max_lyapunov(attractor.system("henon"), x0=x, n_steps=300, transient=10),
+    "lyapunov_spectrum(x0)": lambda x: A.lyapunov_spectrum(attractor.system("henon"), x0=x, n_steps=300,
+                                                           transient=10),
     # learn
+    "relative_noise_level": lambda x: attractor.learn.relative_noise_level(x),
+    "SINDy.predict": lambda x: _fitted_sindy().predict(x),
     "differentiate": lambda x: attractor.learn.differentiate(x, 0.01),
     "SINDy.fit": lambda x: attractor.learn.SINDy().fit(x, 0.01).coef_,
     "DMD": _fit_forecast(_learn("DMD")),
