@@ -88,8 +88,10 @@ def data(draw):
         x.flat[rng.integers(x.size)] = np.nan
     elif bad == "inf" and x.size:
         x.flat[rng.integers(x.size)] = np.inf
-    elif bad == "all_nan":
+    elif bad == "all_nan" and x.size:
         x[:] = np.nan
+    if not x.size:
+        bad = "none"   # nothing to corrupt
     if univariate and channels == 1:
         x = x[:, 0]
     if dtype == "int64":
@@ -182,6 +184,17 @@ def _fitted_sindy():
     return _SINDY[0]
 
 
+_FITTED = {}
+
+
+def _fitted(name):
+    if name not in _FITTED:
+        x = attractor.system("lorenz").trajectory(300, dt=0.02, transient=5).x
+        kw = {"ESN": {"n_reservoir": 50, "washout": 10}, "KernelFlows": {"n_iter": 5, "n_landmarks": 50}}
+        _FITTED[name] = attractor.forecast.fit_model(getattr(attractor.learn, name)(**kw.get(name, {})), x, 0.02)
+    return _FITTED[name]
+
+
 def _y_pred(x):
     a = np.asarray(x)
     return a[::-1].copy() if a.dtype.kind != "O" else a
@@ -231,6 +244,16 @@ ENTRY_POINTS = {
     # learn
     "relative_noise_level": lambda x: attractor.learn.relative_noise_level(x),
     "SINDy.predict": lambda x: _fitted_sindy().predict(x),
+    "savgol_derivative": lambda x: attractor.learn.savgol_derivative(x, 0.01, window=5, polyorder=2),
+    "spectral_derivative": lambda x: attractor.learn.spectral_derivative(x, 0.01),
+    "tv_derivative": lambda x: attractor.learn.tv_derivative(x, 0.01, n_iter=10),
+    "finite_difference(t=x)": lambda x: attractor.learn.finite_difference(np.arange(np.shape(x)[0], dtype=float), x),
+    "DMD.predict(x0)": lambda x: _fitted("DMD").predict(x, 5),
+    "EDMD.predict(x0)": lambda x: _fitted("EDMD").predict(x, 5),
+    "ESN.predict": lambda x: _fitted("ESN").predict(x),
+    "NGRC.predict": lambda x: _fitted("NGRC").predict(x),
+    "KernelFlows.predict": lambda x: _fitted("KernelFlows").predict(x),
+    "derivative_rmse": lambda x: attractor.learn.derivative_rmse(_fitted_sindy(), x, x),
     "differentiate": lambda x: attractor.learn.differentiate(x, 0.01),
     "SINDy.fit": lambda x: attractor.learn.SINDy().fit(x, 0.01).coef_,
     "DMD": _fit_forecast(_learn("DMD")),

@@ -47,6 +47,11 @@ from ..core.validation import (as_float_array, scale_exponent, check_positive_fl
 __all__ = ["ESN", "NGRC", "ridge_solve"]
 
 
+#: Largest distance (in training standard deviations) of a history from the training data that the
+#: learned maps accept: polynomial features up to degree 6 of it stay finite in float64.
+_MAX_STANDARDIZED = 1e50
+
+
 def ridge_solve(Phi: np.ndarray, Y: np.ndarray, ridge: float) -> np.ndarray:
     """Closed-form ridge regression: ``W = argmin ‖Φ Wᵀ − Y‖² + ridge ‖W‖²``.
 
@@ -218,7 +223,12 @@ class _LearnedMap(DynamicalSystem):
         if h.shape[0] < self.required_history:
             raise InsufficientDataError(f"{name} has {h.shape[0]} samples; this {type(self).__name__} needs "
                                         f"at least {self.required_history} as context.")
-        return self._standardized(h)
+        z = self._standardized(h)
+        far = float(np.max(np.abs(z))) if z.size else 0.0
+        if far > _MAX_STANDARDIZED:
+            raise ValidationError(f"{name} lies {far:.3g} training standard deviations from the training mean; "
+                                  "the model cannot extrapolate that far (its features would overflow).")
+        return z
 
     @staticmethod
     def _check_horizon(horizon) -> int:
