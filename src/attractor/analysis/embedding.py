@@ -66,7 +66,7 @@ def delay_embed(x, dimension: int, delay: int) -> np.ndarray:
     """
     dimension = check_positive_int(dimension, "dimension")
     delay = check_positive_int(delay, "delay")
-    arr = as_series(x, "x", min_length=1, allow_constant=True)
+    arr = as_series(x, "x", min_length=1, allow_constant=True, check_magnitude=False)  # no arithmetic
     a2 = arr[:, None] if arr.ndim == 1 else arr
     span = (dimension - 1) * delay
     n_vec = a2.shape[0] - span
@@ -633,6 +633,10 @@ def estimate_dimension(
         e1 = E[1:] / E[:-1]
         with np.errstate(divide="ignore", invalid="ignore"):
             e2 = Es[1:] / Es[:-1]
+        if not (np.all(np.isfinite(e1)) and np.all(np.isfinite(e2))):
+            warnings.warn("estimate_dimension: Cao's E1/E2 are undefined (NaN/inf) for some d: nearest "
+                          "neighbours at zero distance (values repeat exactly, e.g. quantised or nearly constant "
+                          "data); the estimate is unreliable.", ReliabilityWarning, stacklevel=2)
         hit = np.flatnonzero(e1 >= e1_threshold)
         crit = f"smallest d with E1(d) >= {e1_threshold}"
         dim = int(dims[hit[0]]) if hit.size else max_dimension

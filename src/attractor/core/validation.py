@@ -180,7 +180,7 @@ def as_float_array(a: Any, name: str, *, ndim: int | tuple[int, ...] | None = No
 
 
 def as_series(x: Any, name: str = "x", *, min_length: int = 2, allow_constant: bool = False,
-              multivariate: bool = True, rescale: bool = False) -> np.ndarray:
+              multivariate: bool = True, rescale: bool = False, check_magnitude: bool = True) -> np.ndarray:
     """Validate an observed time series.
 
     Parameters
@@ -200,13 +200,17 @@ def as_series(x: Any, name: str = "x", *, min_length: int = 2, allow_constant: b
         they are an error (:func:`check_scale`). If True (for scale-invariant estimators only), the
         series is multiplied by an exact power of two that brings its largest magnitude into
         [0.5, 1) (:func:`normalize_scale`), so the estimate equals the one at unit scale.
+    check_magnitude : bool
+        If False (and not ``rescale``), any finite magnitude is accepted unchanged: for pure
+        rearrangements of the samples (delay embedding) that do no arithmetic on them.
 
     Returns
     -------
     numpy.ndarray
         float64 array, 1-D if the input was 1-D, else 2-D (n_times, n_channels).
     """
-    arr = as_float_array(x, name, ndim=(1, 2) if multivariate else 1, check_magnitude=not rescale)
+    arr = as_float_array(x, name, ndim=(1, 2) if multivariate else 1,
+                         check_magnitude=check_magnitude and not rescale)
     if rescale:
         arr = normalize_scale(arr)
     return _check_series(arr, name, min_length, allow_constant)
@@ -256,7 +260,9 @@ def as_state(x0: Any, dimension: int, name: str = "x0", *, ensemble: bool = True
 
 def check_positive_int(value: Any, name: str, minimum: int = 1) -> int:
     """Return ``value`` as int if it is an integer >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, Integral | np.integer):
+    if isinstance(value, bool | np.bool_):
+        raise ValidationError(f"{name} must be an integer >= {minimum}; got the boolean {value!r}.")
+    if not isinstance(value, Integral | np.integer):
         if isinstance(value, Real) and float(value).is_integer():
             value = int(value)
         else:
@@ -273,7 +279,9 @@ def check_nonnegative_int(value: Any, name: str) -> int:
 
 
 def check_positive_float(value: Any, name: str, *, allow_zero: bool = False) -> float:
-    """Return ``value`` as float if it is finite and > 0 (or >= 0)."""
+    """Return ``value`` as float if it is finite and > 0 (or >= 0); booleans are refused."""
+    if isinstance(value, bool | np.bool_):
+        raise ValidationError(f"{name} must be a number; got the boolean {value!r}.")
     try:
         v = float(value)
     except (TypeError, ValueError) as exc:
