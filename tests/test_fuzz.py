@@ -473,6 +473,15 @@ def test_fuzz_cli_slow(tmp_path):
 
 def test_zz_totals(capsys):
     """Print the totals of the cases run in this session (runs last in this module)."""
+    _totals(capsys)
+
+
+@pytest.mark.slow
+def test_zz_totals_slow(capsys):
+    _totals(capsys)
+
+
+def _totals(capsys):
     n_cases = sum(CASES.values())
     if n_cases == 0:
         pytest.skip("no fuzz case ran in this session (selected out)")
