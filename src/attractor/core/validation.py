@@ -250,7 +250,8 @@ def _check_series(arr: np.ndarray, name: str, min_length: int, allow_constant: b
 
 def as_state(x0: Any, dimension: int, name: str = "x0", *, ensemble: bool = True) -> np.ndarray:
     """Validate an initial state (shape (dimension,)) or ensemble (shape (m, dimension))."""
-    arr = as_float_array(x0, name, ndim=(1, 2) if ensemble else 1)
+    # any finite magnitude: integrators and maps detect divergence themselves (max_norm)
+    arr = as_float_array(x0, name, ndim=(1, 2) if ensemble else 1, check_magnitude=False)
     if arr.shape[-1] != dimension:
         raise ValidationError(
             f"{name} has length {arr.shape[-1]} but the system has dimension {dimension}."
