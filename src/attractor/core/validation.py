@@ -256,6 +256,8 @@ def as_state(x0: Any, dimension: int, name: str = "x0", *, ensemble: bool = True
         raise ValidationError(
             f"{name} has length {arr.shape[-1]} but the system has dimension {dimension}."
         )
+    if arr.ndim == 2 and arr.shape[0] == 0:
+        raise ValidationError(f"{name} is an empty ensemble (shape {arr.shape}); give at least one state.")
     return arr
 
 
