@@ -74,7 +74,7 @@ def test_normalize_scale_is_an_exact_power_of_two(scale):
     arr, k = as_series_scaled(x)
     np.testing.assert_array_equal(np.ldexp(arr, k), x)   # exact round trip
     np.testing.assert_array_equal(as_series(x, rescale=True), arr)
-    assert normalize_scale(np.array([1.0, 2.0])) is not None and k != 0
+    assert k != 0
     np.testing.assert_array_equal(normalize_scale(np.array([1.0, 2.0])), [1.0, 2.0])  # ordinary: unchanged
 
 
