@@ -93,3 +93,69 @@ def test_demo_is_reproducible_and_compares_with_published_values(tmp_path):
 def test_demo_of_a_delay_equation_skips_the_tangent_spectrum():
     r = _run("demo", "mackeyglass", "--n", 3000)
     assert r.exit_code == 0 and "n/a (delay equation)" in r.output and "correlation dimension" in r.output
+
+
+# ---------------------------------------------------------------------- issue #20: messages, not tracebacks
+def test_systems_unknown_kind_is_an_error():
+    r = _run("systems", "--kind", "bogus")
+    assert r.exit_code == 2 and "--kind must be one of flow, map" in r.output and "0 systems" not in r.output
+
+
+def test_simulate_output_paths(tmp_path):
+    # a missing directory is created
+    r = _run("simulate", "henon", "--n", 50, "--out", tmp_path / "new" / "sub" / "h.csv")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "new" / "sub" / "h.csv").read_text().startswith("t,")
+    # our own trajectory file is replaced; a directory, a file used as a directory, an unrelated
+    # file and an unknown format are refused with a message and nothing written
+    r = _run("simulate", "henon", "--n", 60, "--out", tmp_path / "new" / "sub" / "h.csv")
+    assert r.exit_code == 0 and len((tmp_path / "new" / "sub" / "h.csv").read_text().splitlines()) == 61
+    (tmp_path / "notes.csv").write_text("my,own\n1,2\n")
+    (tmp_path / "f").write_text("x")
+    for out, message in ((tmp_path / "new", "is a directory"), (tmp_path / "f" / "h.npz", "is a file, not a directory"),
+                         (tmp_path / "notes.csv", "refusing to overwrite"), (tmp_path / "h.txt", "unsupported output")):
+        r = _run("simulate", "henon", "--n", 50, "--out", out)
+        text = " ".join(r.output.split())   # Rich wraps long lines
+        assert r.exit_code == 2 and message in text and "Traceback" not in text, (out, r.output)
+    assert (tmp_path / "notes.csv").read_text() == "my,own\n1,2\n"
+    r = _run("simulate", "henon", "--n", 50, "--out", tmp_path / "notes.csv", "--force")
+    assert r.exit_code == 0 and (tmp_path / "notes.csv").read_text().startswith("t,")
+    for ext in ("npz", "parquet"):
+        r = _run("simulate", "henon", "--n", 50, "--out", tmp_path / f"h.{ext}")
+        assert r.exit_code == 0, r.output
+        assert attractor.Trajectory.load(tmp_path / f"h.{ext}").x.shape == (50, 2)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []   # no temp files
+
+
+@pytest.mark.skipif(__import__("os").geteuid() == 0, reason="root can write into read-only directories")
+def test_simulate_into_a_read_only_directory(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        r = _run("simulate", "henon", "--n", 50, "--out", ro / "h.csv")
+        assert r.exit_code == 2 and "not writable" in r.output and "Traceback" not in r.output
+    finally:
+        ro.chmod(0o700)
+
+
+def test_demo_with_few_samples_works_or_fails_before_printing():
+    r = _run("demo", "lorenz", "--n", 100)
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "n/a" in text and "(!) too few samples: x has 100 samples" in text and "Traceback" not in text
+    r = _run("demo", "lorenz", "--n", 5)
+    assert r.exit_code == 2 and "n must be an integer >= 10" in r.output
+    assert "Lorenz" not in r.output           # nothing printed before the error
+
+
+def test_simulate_unwritable_directory_message(tmp_path, monkeypatch):
+    import os
+
+    (tmp_path / "ro").mkdir()
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **k: False if str(p).endswith("ro") else real(p, mode, **k))
+    r = _run("simulate", "henon", "--n", 50, "--out", tmp_path / "ro" / "h.csv")
+    text = " ".join(r.output.split())
+    assert r.exit_code == 2 and "is not writable" in text and "Traceback" not in text
+    assert list((tmp_path / "ro").iterdir()) == []

@@ -103,6 +103,8 @@ def test_sample_entropy_at_extreme_scale_equals_unit_scale(series, scale):
 def test_sample_entropy_with_absolute_tolerance_refuses_extreme_scale(series):
     with pytest.raises(ValidationError, match="overflow"):
         attractor.sample_entropy(series * 1e300, r=1e299, relative=False)
+    with pytest.raises(ValidationError, match="overflow"):
+        attractor.sample_entropy(series * 1e300, tolerance=1e299)
 
 
 @pytest.mark.parametrize("scale", SCALES)

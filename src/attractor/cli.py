@@ -32,8 +32,12 @@ def _friendly(fn: Callable) -> Callable:
 
         try:
             return fn(*args, **kwargs)
-        except (AttractorError, ValueError, FileNotFoundError) as exc:
-            err_console.print(f"[bold red]error:[/] {exc}")
+        except (AttractorError, ValueError, OSError) as exc:
+            # OSError: a file could not be read or written (permissions, missing directory, full disk)
+            msg = str(exc)
+            if isinstance(exc, OSError) and exc.strerror and exc.filename:
+                msg = f"{exc.strerror}: {exc.filename!r}"
+            err_console.print(f"[bold red]error:[/] {msg}")
             raise typer.Exit(code=2) from None
 
     return wrapper
@@ -80,8 +84,15 @@ def systems(
     search: Optional[str] = typer.Option(None, "--search", help="Substring of name or description."),
 ):
     """List catalogued systems, or show one system's equations, parameters and reference values."""
+    from .core.errors import ValidationError
     from .systems import entries, normalize_name, system
 
+    if kind is not None:
+        kinds = sorted({e.kind for e in entries()})
+        if kind not in kinds:
+            raise ValidationError(f"--kind must be one of {', '.join(kinds)}; got {kind!r}.")
+    if dimension is not None and dimension < 1:
+        raise ValidationError(f"--dimension must be a positive integer; got {dimension}.")
     if query is not None and not search:
         key = normalize_name(query)
         match = [e for e in entries() if normalize_name(e.name) == key or key in map(normalize_name, e.aliases)]
@@ -141,14 +152,57 @@ def simulate(
     rtol: float = typer.Option(1e-9, "--rtol"),
     atol: float = typer.Option(1e-9, "--atol"),
     out: Path = typer.Option(..., "--out", help="Output file: .csv, .parquet or .npz."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing --out file even if it is not a "
+                                                      "trajectory written by attractor."),
 ):
     """Simulate a catalogued system and write the trajectory to a file."""
     from .systems import system
 
+    out = _check_trajectory_out(out, force)
+    _check_n(n)
     s = system(name, **_parse_params(param))
     traj = _simulate_with_progress(s, n, dt, _parse_vector(x0, "--x0"), transient, method, rtol, atol)
-    path = traj.save(out)
+    path = _save_trajectory(traj, out)
     console.print(f"wrote {traj.n_times} samples of {s.name} ({s.dimension} states) to {path}")
+
+
+_TRAJECTORY_FORMATS = (".csv", ".parquet", ".pq", ".npz")
+
+
+def _check_n(n: int, minimum: int = 1) -> None:
+    from .core.errors import ValidationError
+
+    if n < minimum:
+        raise ValidationError(f"--n: n must be an integer >= {minimum}; got {n}.")
+
+
+def _check_trajectory_out(out: Path, force: bool) -> Path:
+    """Validate a trajectory output path before simulating (format, directory, unrelated file)."""
+    from .core.errors import ValidationError
+    from .core.output import safe_output_path
+
+    if out.suffix.lower() not in _TRAJECTORY_FORMATS and not out.is_dir():
+        raise ValidationError(f"unsupported output format {out.suffix or '(no extension)'!r} for {out.name!r}; "
+                              "use .csv, .parquet or .npz.")
+    return safe_output_path(out, "trajectory", force=force)
+
+
+def _save_trajectory(traj, out: Path) -> Path:
+    """Write a trajectory atomically (same formats as :meth:`Trajectory.save`)."""
+    import io
+
+    from .core.output import atomic_write_bytes, atomic_write_text
+
+    ext = out.suffix.lower()
+    if ext == ".csv":
+        return atomic_write_text(out, traj.to_frame().to_csv(index=False))
+    buf = io.BytesIO()
+    if ext in (".parquet", ".pq"):
+        traj.to_frame().to_parquet(buf, index=False)
+    else:
+        np.savez_compressed(buf, t=traj.t, x=traj.x, dt=np.nan if traj.dt is None else traj.dt,
+                            state_names=np.array(traj.state_names), system=str(traj.system or ""))
+    return atomic_write_bytes(out, buf.getvalue())
 
 
 def _simulate_with_progress(s, n, dt, x0, transient, method, rtol, atol):
@@ -191,6 +245,9 @@ def _simulate_with_progress(s, n, dt, x0, transient, method, rtol, atol):
 
 
 # ---------------------------------------------------------------------- demo
+#: fewest samples the demo simulates (shorter runs show the data estimates as "n/a (too few samples)")
+DEMO_MIN_SAMPLES = 10
+
 @app.command()
 @_friendly
 def demo(
@@ -198,12 +255,17 @@ def demo(
     n: int = typer.Option(20000, "--n", help="Number of samples."),
     out: Optional[Path] = typer.Option(None, "--out", help="Also write the trajectory (.csv/.parquet/.npz)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the random tangent basis of the Lyapunov estimate."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing --out file even if it is not a "
+                                                      "trajectory written by attractor."),
 ):
     """Simulate a built-in system and summarise it: equations, statistics, invariants vs published values."""
     import attractor
 
     from .systems import system
 
+    _check_n(n, DEMO_MIN_SAMPLES)   # before anything is printed: no half-printed summary, then an error
+    if out is not None:
+        out = _check_trajectory_out(out, force)
     s = system(name)
     t0 = time.perf_counter()
     transient = 50.0 if s.kind == "flow" else 1000
@@ -237,24 +299,37 @@ def demo(
             notes.append(f"{estimate}: {w.message}")
         return estimate + (" (!)" if caught else "")
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        res = attractor.max_lyapunov_from_data(traj.x[:, 0], traj.dt)
-    lo, hi = res.confidence_interval
-    inv.add_row("max Lyapunov (from x(t) data)",
-                flagged(f"{res.exponent:.4f} ({res.confidence:.0%} CI {lo:.3g}..{hi:.3g})", caught),
-                "—" if pub[0] is None else f"{pub[0][0]}", pub[1][:60])
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        res = attractor.correlation_dimension(traj.x[:10000], theiler=20)
+    from .core.errors import InsufficientDataError
+
+    def too_short(exc: Exception) -> str:
+        # a short --n cannot support the data estimates: say so in the table instead of failing
+        # after half the output was printed
+        notes.append(f"too few samples: {exc}")
+        return "n/a (too few samples, (!))"
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            res = attractor.max_lyapunov_from_data(traj.x[:, 0], traj.dt)
+        lo, hi = res.confidence_interval
+        est = flagged(f"{res.exponent:.4f} ({res.confidence:.0%} CI {lo:.3g}..{hi:.3g})", caught)
+    except InsufficientDataError as exc:
+        est = too_short(exc)
+    inv.add_row("max Lyapunov (from x(t) data)", est, "—" if pub[0] is None else f"{pub[0][0]}", pub[1][:60])
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            res = attractor.correlation_dimension(traj.x[:10000], theiler=20)
+        est = flagged(f"{res.dimension:.3f}", caught)
+    except InsufficientDataError as exc:
+        est = too_short(exc)
     pub = ref.get("correlation_dimension", (None, ""))
-    inv.add_row("correlation dimension (from data)", flagged(f"{res.dimension:.3f}", caught), str(pub[0] or "—"),
-                pub[1][:60])
+    inv.add_row("correlation dimension (from data)", est, str(pub[0] or "—"), pub[1][:60])
     console.print(inv)
     for note in dict.fromkeys(notes):
         console.print(f"[yellow](!)[/] {note}")
     if out is not None:
-        console.print(f"wrote {traj.save(out)}")
+        console.print(f"wrote {_save_trajectory(traj, out)}")
 
 
 def _register_plugins() -> None:
@@ -264,7 +339,7 @@ def _register_plugins() -> None:
     """
     import importlib
 
-    for modname in ("attractor.report.cli", "attractor.bench.cli"):
+    for modname in ("attractor.report.cli", "attractor.bench.cli", "attractor.cache_cli"):
         try:
             mod = importlib.import_module(modname)
         except ModuleNotFoundError as exc:

@@ -150,7 +150,7 @@ def test_delay_without_ami_minimum_warns():
     x = np.arange(500.0)  # a ramp: the AMI decreases steadily over the first 20 lags
     with pytest.warns(ReliabilityWarning, match="no local minimum"):
         res = estimate_delay(x, max_delay=20)
-    assert "fallback" in res.criterion and res.delay == 20
+    assert "fallback" in res.criterion and res.delay == 20 and res.minimum_found is False
     assert np.all(np.diff(res.values) < 0)
 
 
@@ -186,6 +186,86 @@ def test_lorenz_dimension_in_published_range(lorenz_x, method):
     else:
         assert res.fnn_fraction[0] > 0.5 and res.fnn_fraction[2] < 0.01  # Kennel et al. 1992 Fig. 1
         assert res.rtol == 15.0 and res.atol == 2.0
+
+
+def _scipy_nn(arr, d, delay, theiler, p, exclude_zero):
+    """The former implementation: scipy cKDTree k-nearest queries with a growing k, the
+    Theiler window applied afterwards (attractor.analysis.embedding._neighbours)."""
+    from scipy.spatial import cKDTree
+
+    from attractor.analysis.embedding import _neighbours
+
+    n_d = arr.shape[0] - d * delay
+    emb = np.concatenate([arr[k * delay: k * delay + n_d] for k in range(d)], axis=1)
+    idx, dist = _neighbours(cKDTree(emb), emb, np.arange(n_d), 1, theiler, p=p, exclude_zero=exclude_zero)
+    return idx[:, 0], dist[:, 0], emb
+
+
+@pytest.mark.parametrize("metric, p, exclude_zero", [(0, np.inf, True), (1, 2.0, False)])
+def test_compiled_theiler_neighbour_search_equals_scipy(lorenz_x, metric, p, exclude_zero):
+    """The compiled search (Theiler window inside the tree walk) finds the same nearest
+    neighbour distances as scipy's cKDTree with the window applied afterwards; indices agree
+    wherever the nearest distance is not tied (ties go to the smaller index)."""
+    from attractor.analysis import _dimension_kernels as dk
+    from attractor.analysis import _embedding_kernels as ek
+
+    arr = np.round(lorenz_x[:3000], 2)[:, None]  # some exact ties and duplicates
+    for d in (1, 2, 4, 7):
+        i_ref, d_ref, emb = _scipy_nn(arr, d, 16, 40, p, exclude_zero)
+        tree = (dk.build_tree if d % 2 else ek.build_tree)(np.ascontiguousarray(emb), 32)  # either layout
+        i_new, d_new = ek.nearest_outside_window(tree, np.ascontiguousarray(emb), np.arange(emb.shape[0]), 40,
+                                                 metric, exclude_zero)
+        np.testing.assert_array_equal(d_new, d_ref)
+        assert np.all(np.abs(i_new - np.arange(emb.shape[0])) > 40)
+        def dist(j):
+            diff = emb[j] - emb
+            return np.max(np.abs(diff), axis=1) if metric == 0 else np.sqrt((diff ** 2).sum(axis=1))
+
+        np.testing.assert_allclose(dist(i_new), d_new, rtol=1e-12)
+        differ = i_new != i_ref
+        np.testing.assert_allclose(dist(i_ref)[differ], d_new[differ], rtol=1e-12)  # only ties differ
+        assert np.all(i_new[differ] < i_ref[differ])  # ... and go to the smaller index
+
+
+def _series10k(system):
+    if system == "noise":
+        return np.random.default_rng(0).normal(size=10_000)
+    kw = {"lorenz": dict(dt=0.01, transient=50), "henon": dict(transient=1000),
+          "rossler": dict(dt=0.05, transient=100)}[system]
+    return attractor.system(system).trajectory(10_000, **kw).x[:, 0]
+
+
+@pytest.mark.parametrize("system, old_delay, dimension, delay, minimum", [
+    ("lorenz", 17, 3, 17, True),
+    ("rossler", 25, 4, 25, True),
+    ("henon", 21, 9, 1, False),
+    ("noise", 2, 9, 1, False),
+])
+def test_automatic_embedding_choice(system, old_delay, dimension, delay, minimum):
+    """N = 10^4. (1) Cao's dimension at the delay the former implementation chose is the one
+    the former scipy-based neighbour search gave (recorded before it was replaced by the
+    compiled search). (2) The AMI delay of the flows is unchanged (first minimum, 0.17 and 1.25
+    time units); for the Henon map and white noise the former 'minimum' (lags 21 and 2) was a
+    wiggle at the estimator's independence level, (B-1)^2/(2N) = 0.097 nats (Roulston 1999),
+    so the autocorrelation 1/e lag (1) is used and flagged; Henon then embeds in d = 2 (Cao
+    1997)."""
+    x = _series10k(system)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReliabilityWarning)
+        assert estimate_dimension(x, old_delay, "cao").dimension == dimension
+        dres = estimate_delay(x)
+    assert dres.delay == delay and dres.minimum_found is minimum
+    assert dres.noise_level == pytest.approx((dres.n_bins - 1) ** 2 / 2e4)
+    if minimum:
+        assert dres.criterion == "first local minimum of the AMI"
+        assert dres.values[delay] > 5 * dres.noise_level
+    else:
+        assert "no AMI minimum above its noise level" in dres.criterion
+        assert "autocorrelation 1/e lag used" in dres.criterion
+        with pytest.warns(ReliabilityWarning, match="no local minimum"):
+            estimate_delay(x)
+    if system == "henon":
+        assert estimate_dimension(x, dres.delay, "cao").dimension == 2
 
 
 @pytest.mark.parametrize("method", ["cao", "fnn"])
@@ -269,3 +349,16 @@ def test_plots_return_figures(lorenz_x):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no pyplot global-state warnings
         plot_delay_selection(estimate_delay(lorenz_x)).savefig(__import__("io").BytesIO(), format="png")
+
+
+def test_delay_plot_title_names_the_rule_actually_used(lorenz_x, henon_x):
+    """Issue #19: a falling AMI curve (Henon map) must not be titled 'first local minimum'."""
+    from attractor.plotting.embedding import plot_delay_selection
+
+    title = plot_delay_selection(estimate_delay(lorenz_x)).axes[0].get_title()
+    assert title == "Delay selection: first local minimum of the AMI"
+    with pytest.warns(ReliabilityWarning):
+        res = estimate_delay(henon_x)
+    ax = plot_delay_selection(res).axes[0]
+    assert ax.get_title() == "Delay selection: no AMI minimum, autocorrelation 1/e lag used"
+    assert any("noise level" in t.get_text() for t in ax.get_legend().get_texts())

@@ -216,6 +216,87 @@ def test_sample_entropy_no_match_cases():
     assert res.entropy == math.inf and res.A == 0 and res.B == 1
 
 
+def _sampen_series() -> dict:
+    """Same series as ``sampen_series`` in benchmarks/bench_sampen_nolds.py (std 1e-3..1e3)."""
+    rng = np.random.default_rng(20261202)
+    n = 1500
+    out = {"gauss": 5.0 + 37.0 * rng.normal(size=n)}
+    e = rng.normal(size=n)
+    ar = np.empty(n)
+    ar[0] = 0.0
+    for i in range(1, n):
+        ar[i] = 0.9 * ar[i - 1] + e[i]
+    out["ar1"] = 1e-3 * ar
+    lg = np.empty(n + 100)
+    lg[0] = 0.3141
+    for i in range(1, n + 100):
+        lg[i] = 3.9 * lg[i - 1] * (1.0 - lg[i - 1])
+    out["logistic"] = 1000.0 * lg[100:]
+    hx, hy = 0.1, 0.1
+    hen = np.empty(n + 100)
+    for i in range(n + 100):
+        hx, hy = 1.0 - 1.4 * hx * hx + hy, 0.3 * hx
+        hen[i] = hx
+    out["henon"] = 0.01 * hen[100:]
+    t = np.arange(n)
+    out["sine_noise"] = 250.0 * (np.sin(2 * np.pi * t / 37.3) + 0.3 * rng.normal(size=n))
+    out["t5_cubed"] = 80.0 * rng.standard_t(5, size=n) ** 3
+    return out
+
+
+# nolds 0.6.2 (pip install nolds==0.6.2, Python 3.11, NumPy 2), computed by
+# benchmarks/bench_sampen_nolds.py on the series above:
+#   first  = nolds.sampen(x, emb_dim=2, tolerance=0.2 * np.std(x))
+#   second = nolds.sampen(x, emb_dim=2)   (its default tolerance 0.1164*(0.5627 ln 2 + 1.3334)*std(x, ddof=1))
+NOLDS_SAMPEN = {
+    "gauss": (2.151432177, 2.150422637),
+    "ar1": (1.324950790, 1.322145370),
+    "logistic": (0.505204844, 0.505325155),
+    "henon": (0.454453443, 0.454298035),
+    "sine_noise": (1.499258296, 1.496975461),
+    "t5_cubed": (0.412008901, 0.411581408),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOLDS_SAMPEN))
+def test_sample_entropy_equals_nolds_on_series_with_std_far_from_one(name):
+    """Same definition as nolds.sampen (N - m templates for both lengths, Chebyshev, no
+    self-matches); nolds matches strictly (d < r), hence closed=False. Tolerance 1e-6
+    relative (the literals carry 10 significant digits; the live run agrees to 4e-16)."""
+    x = _sampen_series()[name]
+    assert not 0.5 < np.std(x) < 2.0
+    with_r, nolds_default = NOLDS_SAMPEN[name]
+    assert sample_entropy(x, m=2, r=0.2, closed=False).entropy == pytest.approx(with_r, rel=1e-6)
+    t = np.std(x, ddof=1) * 0.1164 * (0.5627 * np.log(2) + 1.3334)
+    assert sample_entropy(x, m=2, tolerance=t, closed=False).entropy == pytest.approx(nolds_default, rel=1e-6)
+    # the closed match gives the same counts on continuous data
+    assert sample_entropy(x, m=2, r=0.2).entropy == pytest.approx(with_r, rel=1e-6)
+
+
+def test_sample_entropy_tolerance_keyword_is_absolute_and_unambiguous():
+    x = _sampen_series()["gauss"]  # std 37: a relative r read as absolute would be far off
+    rel = sample_entropy(x, r=0.2)
+    ab = sample_entropy(x, tolerance=0.2 * np.std(x))
+    assert (rel.A, rel.B, rel.r) == (ab.A, ab.B, ab.r)
+    assert sample_entropy(x, r=0.2 * np.std(x), relative=False).entropy == rel.entropy
+    with pytest.raises(ValidationError, match="not both"):
+        sample_entropy(x, r=0.2, tolerance=1.0)
+    with pytest.raises(ValidationError, match="tolerance"):
+        sample_entropy(x, tolerance=-1.0)
+    assert approximate_entropy(x, tolerance=0.2 * np.std(x)).entropy == approximate_entropy(x).entropy
+    assert multiscale_entropy(x, scales=[1, 2], tolerance=0.15 * np.std(x)).r == pytest.approx(0.15 * np.std(x))
+
+
+def test_sample_entropy_strict_match_excludes_exact_ties():
+    x = np.array([0.0, 1.0, 0.0, 2.0, 0.5, 1.5, 0.0, 1.0, 3.0])
+    a, b = _brute_counts(x, 1, 1.0)
+    closed = sample_entropy(x, m=1, tolerance=1.0)
+    strict = sample_entropy(x, m=1, tolerance=1.0, closed=False)
+    assert (closed.A, closed.B) == (a, b)
+    d = np.abs(x[:-1, None] - x[None, :-1])[np.triu_indices(8, 1)]
+    assert strict.B == int(np.sum(d < 1.0)) < closed.B
+
+
 @HYP
 @given(st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=8, max_size=60),
        st.sampled_from([0.5, 3.0, 1000.0]), st.floats(-1e3, 1e3), st.integers(1, 3))

@@ -414,3 +414,36 @@ def test_non_autonomous_map_compiled():
     m = SymbolicSystem(spec, {"c": 2.0}, x0=[1e-300])
     res = lyapunov_spectrum(m, n_steps=1000, transient=0, seed=0, max_norm=1e308)
     assert res.exponents[0] == pytest.approx(math.log(3) / 2, abs=1e-12)
+
+
+# ---------------------------------------------------------------------- precision and resource checks (#20)
+def test_spectrum_rejects_dt_renorm_beyond_double_precision(lorenz):
+    """Lorenz λ1 − λ3 = 15.48 (Sprott 2003: 0.9056, 0, −14.5723): dt_renorm = 5 gives growth ratios
+    e^77 ≫ 1/eps, and λ3 came out −6.60 instead of −14.57; the run must refuse and give the admissible
+    interval (≈ ln(1e12)/(λ1 − λ3) ≈ 1.8, reported conservatively from the pilot's largest local rate)."""
+    for kw in (dict(t_total=2000, dt_renorm=5), dict(dt_renorm=20)):
+        with pytest.raises(ValidationError, match=r"dt_renorm <= (0\.[5-9]\d*|1(\.\d+)?|2(\.\d+)?)\.?$"):
+            lyapunov_spectrum(lorenz, seed=0, **kw)
+
+
+def test_spectrum_needs_twenty_intervals(lorenz):
+    with pytest.raises(InsufficientDataError, match=r"at least 20 .*dt_renorm <= 5 or t_total >= 1000"):
+        lyapunov_spectrum(lorenz, t_total=100, dt_renorm=50, seed=0)
+
+
+def test_spectrum_tiny_dt_renorm_is_a_validation_error_not_memory_error(lorenz):
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(ValidationError, match=r"dt_renorm=1e-09 .*use dt_renorm >= "):
+        lyapunov_spectrum(lorenz, dt_renorm=1e-9, seed=0)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_spectrum_default_interval_passes_precision_check(lorenz):
+    """Sprott (2003) Lorenz spectrum 0.9056, 0, −14.5723: t_total = 1000 at the default dt_renorm = 1 passes
+    the growth-ratio check (largest interval ratio ≈ e^23 < 1e12) and is within 0.05 / 0.02 / 0.05."""
+    res = lyapunov_spectrum(lorenz, t_total=1000, seed=0)
+    assert abs(res.exponents[0] - 0.9056) < 0.05
+    assert abs(res.exponents[1]) < 0.02
+    assert abs(res.exponents[2] + 14.5723) < 0.05

@@ -17,7 +17,9 @@ from attractor.analysis.surrogates import (
     SURROGATE_METHODS,
     SurrogateTestResult,
     end_to_end_segment,
+    dominant_period,
     prediction_error,
+    pseudoperiodic_settings,
     surrogate_test,
     surrogates,
     time_reversal_asymmetry,
@@ -327,3 +329,81 @@ def test_too_few_surrogates_warns():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         surrogate_test(x, statistic="nonlinear_prediction", n_surrogates=19, seed=0)   # one-sided: 1/20 ok
+
+
+# ----------------------------------------------------------------------------- pseudo-periodic
+# Small, Yu & Harrison (2001), PRL 87, 188101: pseudo-periodic surrogates realise "periodic orbit
+# plus uncorrelated noise"; a noisy periodic orbit is not rejected, chaotic (Rossler) flow is.
+_PPS = {"dimension": 6, "rho_factor": 0.6}   # calibrated on this noisy sine (see the module docstring)
+
+
+def _noisy_sine(seed, n=2000, dt=0.1):
+    return np.sin(np.arange(n) * dt) + 0.3 * np.random.default_rng(seed).standard_normal(n)
+
+
+def test_pseudoperiodic_surrogates_basic_and_seeded():
+    x = _noisy_sine(0)
+    s1 = surrogates(x, "pseudoperiodic", 3, seed=4, method_kwargs=_PPS)
+    s2 = surrogates(x, "pseudoperiodic", 3, seed=4, method_kwargs=_PPS)
+    assert s1.shape == (3, x.size) and np.array_equal(s1, s2)
+    assert np.all(np.isin(s1, x))            # values are data values
+    assert not np.array_equal(s1[0], s1[1])
+    st = pseudoperiodic_settings(x, seed=4, **_PPS)
+    assert st["dimension"] == 6 and st["delay"] == 12 and 0.05 < st["rho"] < 0.3
+    with pytest.raises(ValidationError, match="pseudoperiodic"):
+        surrogates(x, "iaaft", 1, method_kwargs={"rho": 1.0})
+    with pytest.raises(ValidationError, match="unknown options"):
+        surrogates(x, "pseudoperiodic", 1, method_kwargs={"radius": 1.0})
+    with pytest.raises(ValidationError):
+        surrogates(np.column_stack([x, x]), "pseudoperiodic", 1)
+
+
+def test_pseudoperiodic_rossler_rejected_noisy_sine_not():
+    ro = attractor.system("rossler").trajectory(2000, dt=0.2, transient=100).x[:, 0]
+    r = surrogate_test(ro, method="pseudoperiodic", n_surrogates=19, seed=1, method_kwargs=_PPS,
+                       statistic_kwargs={"delay": 1})
+    assert r.rejected and r.method_settings["rho"] > 0   # measured p = 0.05 (the minimum with 19); 2 of 3 transients rejected
+    s = surrogate_test(_noisy_sine(1), method="pseudoperiodic", n_surrogates=19, seed=1, method_kwargs=_PPS,
+                       statistic_kwargs={"delay": 1})
+    assert not s.rejected and "periodic orbit" in s.null_hypothesis
+
+
+@pytest.mark.slow
+def test_pseudoperiodic_noisy_sine_not_rejected_in_90_percent():
+    rejected = sum(surrogate_test(_noisy_sine(seed), method="pseudoperiodic", n_surrogates=19, seed=seed,
+                                  method_kwargs=_PPS, statistic_kwargs={"delay": 1}).rejected
+                   for seed in range(20))
+    assert rejected <= 2   # measured: 1 of 20 (p-values spread over 0.05-0.95)
+
+
+# ----------------------------------------------------------------------------- cycle shuffle
+# Theiler (1995), Phys. Lett. A 196, 335: shuffling whole cycles realises "fixed cycle plus noise
+# independent between cycles"; chaotic oscillations (cycle-to-cycle determinism) are rejected.
+def test_cycle_shuffle_keeps_cycles_and_values():
+    x = _noisy_sine(0)
+    assert dominant_period(x) == pytest.approx(20 * np.pi, rel=0.002)    # 62.83 samples at dt = 0.1
+    s = surrogates(x, "cycle_shuffle", 2, seed=3)
+    assert s.shape == (2, x.size) and np.array_equal(np.sort(s[0]), np.sort(x))
+    m = np.tile(np.arange(12.0), 10)
+    s12 = surrogates(m + 0.01 * np.random.default_rng(0).standard_normal(120), "cycle_shuffle", 3, seed=1,
+                     method_kwargs={"period": 12})
+    assert np.allclose(s12.reshape(3, 10, 12).mean(axis=1), np.arange(12.0), atol=0.02)   # cycle shape kept
+    assert np.array_equal(s12, surrogates(m + 0.01 * np.random.default_rng(0).standard_normal(120),
+                                          "cycle_shuffle", 3, seed=1, method_kwargs={"period": 12}))
+    with pytest.raises(InsufficientDataError, match="4 cycles"):
+        surrogates(m[:40], "cycle_shuffle", 1, method_kwargs={"period": 12})
+    with pytest.raises(ValidationError, match="unknown options"):
+        surrogates(m, "cycle_shuffle", 1, method_kwargs={"rho": 1})
+
+
+def test_cycle_shuffle_noisy_sine_not_rejected_chaos_rejected():
+    rejected = sum(surrogate_test(_noisy_sine(seed), method="cycle_shuffle", n_surrogates=19, seed=seed,
+                                  statistic_kwargs={"delay": 1}).rejected for seed in range(20))
+    assert rejected <= 2   # measured: 0 of 20 (p spread over 0.1-0.95)
+    for transient in (100, 300):
+        ro = attractor.system("rossler").trajectory(2000, dt=0.2, transient=transient).x[:, 0]
+        r = surrogate_test(ro, method="cycle_shuffle", n_surrogates=19, seed=1, statistic_kwargs={"delay": 1})
+        assert r.rejected and "periodic" in r.null_hypothesis   # measured p = 0.05 (minimum) for 3 of 3
+    lz = attractor.system("lorenz").trajectory(2000, dt=0.05, transient=50).x[:, 0]
+    assert surrogate_test(lz, method="cycle_shuffle", n_surrogates=19, seed=1,
+                          statistic_kwargs={"delay": 1}).rejected

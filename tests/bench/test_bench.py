@@ -216,3 +216,50 @@ def test_cli_bench(inprocess, tmp_path):
     assert "smape" in r.output and "long_run_kl" in r.output and out.exists()
     r = CliRunner().invoke(app, ["bench", "--systems", "lorenz", "--models", "nope", "--out", str(out)])
     assert r.exit_code == 2 and "unknown model" in r.output
+
+
+# ---------------------------------------------------------------------- issue #20: resume and --out
+def test_expected_metrics_are_what_a_task_writes():
+    from attractor.bench.runner import expected_metrics, run_task
+
+    task = make_tasks(["lorenz"], ["persistence"], **SETTINGS)[0]
+    assert {r["metric"] for r in run_task(task)} == set(expected_metrics(task))
+    short = make_tasks(["lorenz"], ["persistence"], n_long_periods=0, **SETTINGS)[0]
+    assert {r["metric"] for r in run_task(short)} == set(expected_metrics(short))
+
+
+def test_resume_recomputes_a_task_with_missing_metric_rows(tmp_path):
+    tasks = make_tasks(["lorenz", "rossler"], ["persistence"], **SETTINGS)
+    path = tmp_path / "r.csv"
+    full = run_benchmark(tasks, path=path, progress=False)
+    df = pd.read_csv(path)
+    rows = df.index[df.task == tasks[0].key]
+    assert len(rows) == 15
+    df.drop(rows[3:]).to_csv(path, index=False)           # a task cut off after 3 of its 15 rows
+    res = run_benchmark(tasks, path=path, progress=False)
+    assert res.n_run == 1 and res.n_resumed == 1
+    again = pd.read_csv(path)
+    assert (again.task == tasks[0].key).sum() == 15 and len(again) == len(df)   # no duplicate rows
+    pd.testing.assert_series_equal(_values(res.table), _values(full.table))
+
+
+def test_cli_bench_out_onto_a_foreign_file_is_refused(tmp_path):
+    from attractor.cli import app
+
+    other = tmp_path / "data.csv"
+    other.write_text("a,b\n1,2\n")
+    args = ["bench", "--systems", "lorenz", "--models", "persistence", "--train-periods", "5",
+            "--test-periods", "1", "--points-per-period", "50"]
+    r = CliRunner().invoke(app, [*args, "--out", str(other)])
+    assert r.exit_code == 2 and "refusing to overwrite" in r.output and "Traceback" not in r.output
+    assert other.read_text() == "a,b\n1,2\n"
+    r = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "r.txt")])
+    assert r.exit_code == 2 and ".csv or .parquet" in r.output
+    few = make_tasks(["lorenz"], ["persistence"], **SETTINGS)
+    for resume in (True, False):
+        with pytest.raises(ValidationError, match="not a benchmark results table"):
+            run_benchmark(few, path=other, progress=False, resume=resume)
+    assert other.read_text() == "a,b\n1,2\n"
+    r = CliRunner().invoke(app, [*args, "--out", str(other), "--force", "--no-resume"])
+    assert r.exit_code == 0, r.output
+    assert pd.read_csv(other)["metric"].nunique() == 15

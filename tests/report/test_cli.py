@@ -82,3 +82,165 @@ def test_constant_series_report_says_what_was_skipped(tmp_path):
     assert s["verdict"].startswith("no dynamics")
     assert "constant" in s["sections"]["reconstruction"]["items"]["delay"]["reason"]
     assert "Skipped: the series &#x27;y&#x27; is constant" in (tmp_path / "c.html").read_text()
+
+
+# ---------------------------------------------------------------------- issue #20: outputs never replace inputs
+def _series_csv(path, n=300):
+    t = 0.05 * np.arange(n)
+    pd.DataFrame({"t": t, "y": np.sin(t) + 0.3 * np.sin(2.7 * t)}).to_csv(path, index=False)
+    return path.read_bytes()
+
+
+def test_out_onto_the_input_is_refused(tmp_path, monkeypatch):
+    data = tmp_path / "data.csv"
+    raw = _series_csv(data)
+    monkeypatch.chdir(tmp_path)
+    for args in (["data.csv", "--out", "data.csv"], ["data.csv", "--out", "./data.csv", "--force"],
+                 ["data.csv", "--json", str(data)]):
+        r = _run(*args)
+        assert r.exit_code == 2 and "onto the input file" in r.output and "Traceback" not in r.output
+    assert data.read_bytes() == raw
+
+
+def test_out_and_json_onto_unrelated_files_are_refused_unless_forced(tmp_path):
+    data = tmp_path / "d.csv"
+    _series_csv(data)
+    victim, notes = tmp_path / "victim.csv", tmp_path / "important.txt"
+    victim.write_text("a,b\n1,2\n")
+    notes.write_text("do not lose me")
+    r = _run(data, "--quick", "--json", victim, "--out", tmp_path / "r.html")
+    assert r.exit_code == 2 and "refusing to overwrite" in r.output and "--force" in r.output
+    r = _run(data, "--quick", "--out", notes)
+    assert r.exit_code == 2 and "refusing to overwrite" in r.output
+    assert victim.read_text() == "a,b\n1,2\n" and notes.read_text() == "do not lose me"
+    assert not (tmp_path / "r.html").exists()          # refused before any work was done
+    r = _run(tmp_path / "nope.csv", "--out", tmp_path)
+    assert r.exit_code == 2 and "is a directory" in r.output
+
+
+def test_report_rewrites_its_own_outputs_and_creates_directories(tmp_path):
+    data = tmp_path / "d.csv"
+    _series_csv(data)
+    out, js = tmp_path / "new" / "dir" / "r.html", tmp_path / "new" / "r.json"
+    r = _run(data, "--quick", "--out", out, "--json", js)
+    assert r.exit_code == 0, r.output
+    # a second run may replace these files: they are recognised as our own outputs
+    from attractor.core.output import safe_output_path
+
+    assert safe_output_path(out, "html", inputs=[data]) == out and safe_output_path(js, "json") == js
+    assert '<meta name="generator" content="attractor">' in out.read_text()
+    assert json.loads(js.read_text())["data"]["n_invented"] == 0
+    assert sorted(p.name for p in out.parent.iterdir()) == ["r.html"]   # no temporary files left
+
+
+def test_semicolon_decimal_comma_csv_and_short_data(tmp_path):
+    t = 0.05 * np.arange(300)
+    rows = ["t;x"] + [f"{a:.2f};{np.sin(a) + 0.3 * np.sin(2.7 * a):.6f}".replace(".", ",") for a in t]
+    (tmp_path / "eu.csv").write_text("\n".join(rows) + "\n")
+    r = _run(tmp_path / "eu.csv", "--quick", "--out", tmp_path / "r.html", "--json", tmp_path / "r.json")
+    assert r.exit_code == 0, r.output
+    summary = json.loads((tmp_path / "r.json").read_text())
+    assert summary["data"]["columns"] == ["x"] and summary["data"]["dt"] == pytest.approx(0.05)
+    r = _run(tmp_path / "eu.csv", "--sep", ",", "--decimal", ".", "--out", tmp_path / "r2.html")
+    assert r.exit_code == 2 and "no numeric columns" in r.output
+    (tmp_path / "one.csv").write_text("t,x\n0,1.5\n")
+    r = _run(tmp_path / "one.csv", "--out", tmp_path / "r3.html")
+    assert r.exit_code == 2 and "needs at least 10 samples" in r.output
+    r = _run(tmp_path / "one.csv", "--variable", "x", "--out", tmp_path / "r3.html")
+    assert r.exit_code == 2 and "NetCDF files only" in r.output
+
+
+def test_dt_with_a_time_column_does_not_analyse_the_ramp(tmp_path):
+    _series_csv(tmp_path / "d.csv")
+    r = _run(tmp_path / "d.csv", "--dt", "0.5", "--quick", "--out", tmp_path / "r.html", "--json", tmp_path / "r.json")
+    assert r.exit_code == 0, r.output
+    summary = json.loads((tmp_path / "r.json").read_text())
+    assert summary["data"]["columns"] == ["y"] and summary["data"]["dt"] == 0.5
+    assert any("time column 't' is not used for time" in n for n in summary["data"]["notes"])
+
+
+@pytest.mark.slow
+def test_five_million_row_csv_stays_under_1_5_gb(tmp_path):
+    """Peak RSS of `attractor analyze` on a 5e6-row, 4-column CSV (measured in a child process)."""
+    import subprocess
+    import sys
+
+    n, block = 5_000_000, 10_000
+    path = tmp_path / "big.csv"
+    s = 2 * np.pi * np.arange(block) / 1000.0          # periodic values, repeated: writing stays fast
+    vals = [f"{a:.6f},{b:.6f},{c:.6f}" for a, b, c in zip(np.sin(s), np.cos(3 * s), np.sin(7 * s))]
+    with open(path, "w") as fh:
+        fh.write("t,x,y,z\n")
+        for k in range(n // block):
+            fh.write("".join(f"{k * block + j},{v}\n" for j, v in enumerate(vals)))
+    code = ("import resource, sys, warnings; warnings.simplefilter('ignore');"
+            "from attractor.report import analyze;"
+            f"a = analyze({str(path)!r}, quick=True, sections=['overview']);"
+            f"a.to_html({str(tmp_path / 'big.html')!r});"
+            "print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss);"
+            "print('SUB', a.data.subsampled, a.data.n_times, a.data.n_raw)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         env={**__import__("os").environ, "PYTHONPATH": "src"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    rss_kb = int(out.stdout.split("RSS")[1].split()[0])
+    assert rss_kb < 1.5 * 2 ** 20, f"peak RSS {rss_kb / 2 ** 20:.2f} GB"
+    assert "SUB True 200000 5000000" in out.stdout
+    assert "SUBSAMPLED: the data have 5000000 rows" in (tmp_path / "big.html").read_text()
+
+
+def test_netcdf_options(tmp_path):
+    xr = pytest.importorskip("xarray")
+    pytest.importorskip("netCDF4")
+    time = pd.date_range("2000-01-01", periods=400, freq="D")
+    lat, lon = np.array([10.0, 20.0]), np.array([0.0, 5.0, 10.0])
+    s = np.sin(np.arange(400) / 7.0)
+    ds = xr.Dataset({"tas": (("time", "lat", "lon"), s[:, None, None] + lat[None, :, None] + lon[None, None, :])},
+                    coords={"time": time, "lat": lat, "lon": lon})
+    ds.to_netcdf(tmp_path / "g.nc")
+    r = _run(tmp_path / "g.nc", "--out", tmp_path / "r.html")
+    assert r.exit_code == 2 and "--select lat=..,lon=.." in " ".join(r.output.split())
+    r = _run(tmp_path / "g.nc", "--variable", "nope", "--out", tmp_path / "r.html")
+    assert r.exit_code == 2 and "variable 'nope' not found" in r.output
+    from attractor.report.io import read_table
+
+    df = read_table(tmp_path / "g.nc", select="lat=19,lon=6")         # the CLI's --select text
+    np.testing.assert_allclose(df["tas"].to_numpy(), s + 25.0)
+
+
+@pytest.mark.slow
+def test_netcdf_point_report(tmp_path):
+    xr = pytest.importorskip("xarray")
+    pytest.importorskip("netCDF4")
+    time = pd.date_range("2000-01-01", periods=400, freq="D")
+    lat, lon = np.array([10.0, 20.0]), np.array([0.0, 5.0, 10.0])
+    s = np.sin(np.arange(400) / 7.0)
+    ds = xr.Dataset({"tas": (("time", "lat", "lon"), s[:, None, None] + lat[None, :, None] + lon[None, None, :])},
+                    coords={"time": time, "lat": lat, "lon": lon})
+    ds.to_netcdf(tmp_path / "g.nc")
+    r = _run(tmp_path / "g.nc", "--select", "lat=19,lon=6", "--quick", "--out", tmp_path / "r.html",
+             "--json", tmp_path / "r.json")
+    assert r.exit_code == 0, r.output
+    d = json.loads((tmp_path / "r.json").read_text())["data"]
+    assert d["columns"] == ["tas"] and d["n_times"] == 400 and d["time_unit"] == "day"
+    assert any("(lat = 20, lon = 5)" in n for n in d["notes"])
+
+
+def test_api_to_html_and_to_json_are_atomic_and_never_replace_the_input(tmp_path):
+    from attractor.core.errors import ValidationError
+    from attractor.report import analyze
+
+    data = tmp_path / "d.csv"
+    raw = _series_csv(data)
+    a = analyze(data, quick=True, sections=["overview"])
+    for method in (a.to_html, a.to_json):
+        with pytest.raises(ValidationError, match="onto the input file"):
+            method(data, force=True)
+    assert data.read_bytes() == raw
+    (tmp_path / "notes.txt").write_text("keep")
+    with pytest.raises(ValidationError, match="refusing to overwrite"):
+        a.to_json(tmp_path / "notes.txt")
+    a.to_html(tmp_path / "out" / "r.html")
+    a.to_json(tmp_path / "out" / "r.json")
+    a.to_html(tmp_path / "out" / "r.html")           # its own earlier output: replaced
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["r.html", "r.json"]
+    assert json.loads((tmp_path / "out" / "r.json").read_text())["data"]["subsampled"] is False

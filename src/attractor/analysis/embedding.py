@@ -28,6 +28,10 @@ from scipy.spatial import cKDTree
 
 from ..core.errors import InsufficientDataError, ReliabilityWarning, ValidationError
 from ..core.validation import as_series, check_nonnegative_int, check_positive_float, check_positive_int
+from . import _dimension_kernels as _dk
+from . import _embedding_kernels as _ek
+
+_LEAFSIZE = 32  # leaf size of the compiled k-d trees (16..64 cost about the same at n ~ 1e4)
 
 __all__ = [
     "delay_embed",
@@ -241,6 +245,13 @@ class DelayEstimate:
         How ``delay`` was read from the curve (including any fallback used).
     n_bins : int or None
         Bins per axis of the AMI histogram (``None`` for autocorrelation methods).
+    minimum_found : bool or None
+        ``"ami"``: whether the AMI has a local minimum above its noise level (``False``: a
+        fallback rule chose ``delay``); ``None`` for autocorrelation methods.
+    noise_level : float or None
+        ``"ami"``: the AMI that independent samples give on the same histogram,
+        ``(B - 1)^2 / (2 n)`` nats (the estimator's bias; Roulston 1999, Physica D 125, 285),
+        in nats; ``None`` for autocorrelation methods.
     """
 
     delay: int
@@ -249,6 +260,8 @@ class DelayEstimate:
     values: np.ndarray = field(repr=False)
     criterion: str
     n_bins: int | None = None
+    minimum_found: bool | None = None
+    noise_level: float | None = None
 
 
 def _first_local_min(v: np.ndarray) -> int | None:
@@ -283,9 +296,15 @@ def estimate_delay(
     * ``"ami"`` — first local minimum of the average mutual information (Fraser & Swinney
       1986, Phys. Rev. A 33, 1134), i.e. the smallest ``k >= 1`` with ``I(k) < I(k-1)``
       after which the curve rises (``I(k) < I(k+1)``, or after a plateau of equal values);
-      see :func:`average_mutual_information` for the binning rule.
-      If the curve has no local minimum up to ``max_delay``, the first lag where
-      ``I(k) < I(0)/e`` is used instead and a :class:`ReliabilityWarning` is issued.
+      see :func:`average_mutual_information` for the binning rule. A minimum counts only
+      if it lies above the estimator's noise level: ``I(k) >= 2 I_0`` with
+      ``I_0 = (B - 1)^2 / (2 n)`` the AMI that independent samples give on ``B x B``
+      equiprobable bins (Roulston 1999). Below that the curve has decayed to independence
+      (white noise, maps) and its wiggles are estimation noise, not a minimum.
+      If the curve has no such minimum up to ``max_delay``, the first lag where the
+      autocorrelation falls below ``1/e`` is used instead (failing that, the first lag
+      with ``I(k) < I(0)/e``, failing that ``max_delay``) and a :class:`ReliabilityWarning`
+      is issued (``minimum_found=False``; the criterion says which case).
     * ``"autocorr"`` — first lag where the autocorrelation is ``<= 0`` (first zero crossing).
     * ``"autocorr_1e"`` — first lag where the autocorrelation is ``< 1/e``.
 
@@ -343,18 +362,34 @@ def estimate_delay(
                     stop = min(max_delay, max(2 * delay, delay + 10))
             chunk = min(2 * chunk, 256)
         values = np.asarray(vals)
+        nb_eff = float(np.mean([nb for _, nb in coded]))
+        noise = (nb_eff - 1.0) ** 2 / (2.0 * n)
         criterion = "first local minimum of the AMI"
-        if delay is None:
+        found = delay is not None
+        if found and values[delay] < 2.0 * noise:
+            found = False
+            why = (f"no AMI minimum above its noise level (the curve decays to the independence level "
+                   f"{noise:.3g} nats; the first wiggle, at lag {delay}, is estimation noise)")
+        elif not found:
+            why = f"no AMI minimum up to max_delay={max_delay}"
+        if not found:
+            acf = _acf(arr, max_delay)
+            hit = np.flatnonzero(acf[1:] < 1.0 / np.e)
             below = np.flatnonzero(values[1:] < values[0] / np.e)
-            delay = int(below[0]) + 1 if below.size else max_delay
-            criterion = (f"no AMI minimum up to max_delay={max_delay}; fallback: first lag with "
-                         "I(k) < I(0)/e" + ("" if below.size else " (not reached: max_delay used)"))
+            if hit.size:
+                delay, rule = int(hit[0]) + 1, "autocorrelation 1/e lag used"
+            elif below.size:
+                delay, rule = int(below[0]) + 1, "first lag with I(k) < I(0)/e used"
+            else:
+                delay, rule = max_delay, "neither the autocorrelation 1/e lag nor I(0)/e reached: max_delay used"
+            criterion = f"{why}; fallback: {rule}"
             warnings.warn(
-                f"estimate_delay: the average mutual information has no local minimum up to "
-                f"max_delay={max_delay} samples; using delay={delay} ({criterion}). Inspect the "
-                "curve (plot_delay_selection) or raise max_delay.", ReliabilityWarning, stacklevel=2)
+                f"estimate_delay: the average mutual information has no local minimum "
+                f"({why}); using delay={delay} ({rule}). Inspect the curve "
+                "(plot_delay_selection) or raise max_delay.", ReliabilityWarning, stacklevel=2)
         return DelayEstimate(delay=int(delay), method=method, lags=np.arange(values.size),
-                             values=values, criterion=criterion, n_bins=nb_req)
+                             values=values, criterion=criterion, n_bins=nb_req, minimum_found=found,
+                             noise_level=float(noise))
 
     acf = _acf(arr, max_delay)
     if method == "autocorr":
@@ -504,11 +539,23 @@ def _nn_stats(arr: np.ndarray, d: int, delay: int, theiler: int, p: float, exclu
     n_d = n - d * delay
     emb = np.concatenate([arr[k * delay: k * delay + n_d] for k in range(d)], axis=1)
     new = arr[d * delay: d * delay + n_d]
-    tree = cKDTree(emb, balanced_tree=False)
     refs = _reference_subset(n_d, max_references)
-    idx, dist = _neighbours(tree, emb, refs, 1, theiler, p=p, exclude_zero=exclude_zero)
-    ok = idx[:, 0] >= 0
-    r, j, dd = refs[ok], idx[ok, 0], dist[ok, 0]
+    # one compiled k-d tree per dimension, the Theiler window applied inside the search
+    tree = _ek.build_tree(emb, _LEAFSIZE)
+    # queries in tree order (spatial neighbours one after another: the nodes they visit stay in
+    # cache); the result does not depend on the order
+    pos = np.empty(n_d, np.int64)
+    pos[tree[0]] = np.arange(n_d)
+    order = np.argsort(pos[refs], kind="stable")
+    idx_o, dist_o = _ek.nearest_outside_window(tree, emb, refs[order], int(theiler),
+                                               _dk.CHEBYSHEV if p == np.inf else _dk.EUCLIDEAN,
+                                               bool(exclude_zero))
+    idx = np.empty_like(idx_o)
+    dist = np.empty_like(dist_o)
+    idx[order] = idx_o
+    dist[order] = dist_o
+    ok = idx >= 0
+    r, j, dd = refs[ok], idx[ok], dist[ok]
     return dd, new[r] - new[j], refs.size
 
 

@@ -14,7 +14,9 @@ Common conventions: ``x`` is a 1-D series (rows are time), finite and not consta
 Template distances are Chebyshev (maximum) distances and a template *matches* when its
 distance is ``<= r`` (as in the reference implementations of Pincus and of Richman &
 Moorman). A *relative* tolerance ``r`` means ``r · std(x)`` with the population standard
-deviation (``ddof=0``). Sample, approximate and multiscale entropy are in nats (natural
+deviation (``ddof=0``): ``r`` is always read that way unless ``relative=False``; an
+absolute tolerance goes in the ``tolerance`` keyword (never pass ``0.2 * np.std(x)`` as
+``r``: that is ``0.2 · std²``). Sample, approximate and multiscale entropy are in nats (natural
 logarithm). Neighbour counts use a k-d tree (subtrees inside or outside the tolerance are
 counted or skipped whole), never an N×N comparison.
 
@@ -76,8 +78,18 @@ def _series(x: Any, min_length: int, what: str, rescale: bool = True) -> tuple[n
     return arr, k
 
 
-def _tolerance(arr: np.ndarray, r: float, relative: bool) -> float:
-    r = check_positive_float(r, "r")
+def _tolerance(arr: np.ndarray, r: float | None, relative: bool, tolerance: float | None,
+               default: float) -> float:
+    """The tolerance in the units of ``x``: ``tolerance`` if given (absolute), else
+    ``r · std(x)`` (``relative``) or ``r`` (``relative=False``), ``r`` defaulting to
+    ``default``. Giving both ``r`` and ``tolerance`` is an error (which one was meant?)."""
+    if tolerance is not None:
+        if r is not None:
+            raise ValidationError(
+                "give either r (relative to std(x) by default) or tolerance (absolute, in the "
+                "units of x), not both.")
+        return check_positive_float(tolerance, "tolerance")
+    r = default if r is None else check_positive_float(r, "r")
     return float(r * np.std(arr)) if relative else r
 
 
@@ -264,9 +276,11 @@ def _sampen_counts(arr: np.ndarray, m: int, r_abs: float) -> tuple[int, int, int
 def sample_entropy(
     x: Any,
     m: int = 2,
-    r: float = 0.2,
+    r: float | None = None,
     *,
     relative: bool = True,
+    tolerance: float | None = None,
+    closed: bool = True,
 ) -> SampleEntropyResult:
     """Sample entropy SampEn(m, r, N) (Richman & Moorman 2000).
 
@@ -285,15 +299,32 @@ def sample_entropy(
     x : array_like, shape (n_times,)
     m : int >= 1
         Template length.
-    r : float > 0
-        Tolerance: ``r · std(x)`` (population std) if ``relative`` (default 0.2), else in
-        the units of ``x``.
+    r : float > 0, optional
+        Tolerance **relative to the standard deviation**: ``r · std(x)`` (population std,
+        ``ddof=0``), default 0.2. Do not pass ``0.2 * np.std(x)`` here (that would be
+        ``0.2 · std²``): use ``tolerance`` for an absolute value.
     relative : bool
-        Whether ``r`` is relative to the standard deviation of ``x``.
+        Legacy switch: ``relative=False`` reads ``r`` in the units of ``x`` (prefer
+        ``tolerance``).
+    tolerance : float > 0, optional
+        Absolute tolerance in the units of ``x`` (excludes ``r``).
+    closed : bool
+        ``True`` (default, Richman & Moorman's code): templates match when their distance is
+        ``<= r``; ``False``: when it is ``< r`` (nolds' default ``closed=False``). Both give
+        the same counts unless distances equal the tolerance exactly (quantised data).
 
     Returns
     -------
     SampleEntropyResult
+
+    Notes
+    -----
+    Same definition as ``nolds.sampen`` (version 0.6.2; both use the ``N - m`` starting
+    points for both template lengths, Chebyshev distance, self-matches excluded), apart from
+    two defaults: nolds' tolerance is ``0.1164 · (0.5627 ln m + 1.3334) · std(x, ddof=1)``
+    (``≈ 0.2006 · std`` with the sample std at m = 2) and its match is strict (``< r``).
+    ``sample_entropy(x, m, tolerance=t, closed=False)`` equals
+    ``nolds.sampen(x, emb_dim=m, tolerance=t)``.
 
     Raises
     ------
@@ -307,9 +338,13 @@ def sample_entropy(
         When ``A == 0`` (the entropy is reported as ``inf``).
     """
     m = check_positive_int(m, "m")
-    arr, k_scale = _series(x, m + 2, f"sample entropy with m={m} ((m + 2) samples: two templates)", relative)
-    r_abs = _tolerance(arr, r, relative)
-    a, b, n_t = _sampen_counts(arr, m, r_abs)
+    arr, k_scale = _series(x, m + 2, f"sample entropy with m={m} ((m + 2) samples: two templates)",
+                           relative and tolerance is None)
+    r_abs = _tolerance(arr, r, relative, tolerance, 0.2)
+    # a strict match d < r is exactly d <= (largest float below r): Chebyshev distances are
+    # computed with one rounding (the subtraction), so no distance lies between the two.
+    r_count = r_abs if closed else float(np.nextafter(r_abs, 0.0))
+    a, b, n_t = _sampen_counts(arr, m, r_count)
     return SampleEntropyResult(entropy=_sampen_value(a, b, m, r_abs, stacklevel=3), m=m,
                                r=float(np.ldexp(r_abs, k_scale)), A=a, B=b, n_templates=n_t)
 
@@ -366,9 +401,10 @@ def _phi(arr: np.ndarray, length: int, r_abs: float) -> float:
 def approximate_entropy(
     x: Any,
     m: int = 2,
-    r: float = 0.2,
+    r: float | None = None,
     *,
     relative: bool = True,
+    tolerance: float | None = None,
 ) -> ApproximateEntropyResult:
     """Approximate entropy ApEn(m, r, N) (Pincus 1991).
 
@@ -387,18 +423,21 @@ def approximate_entropy(
     ----------
     x : array_like, shape (n_times,)
     m : int >= 1
-    r : float > 0
-        Tolerance: ``r · std(x)`` (population std) if ``relative`` (default 0.2), else in
-        the units of ``x``.
+    r : float > 0, optional
+        Tolerance relative to the standard deviation: ``r · std(x)`` (population std),
+        default 0.2 (``relative=False``: in the units of ``x``, legacy).
     relative : bool
+    tolerance : float > 0, optional
+        Absolute tolerance in the units of ``x`` (excludes ``r``).
 
     Returns
     -------
     ApproximateEntropyResult
     """
     m = check_positive_int(m, "m")
-    arr, k_scale = _series(x, m + 2, f"approximate entropy with m={m} ((m + 2) samples)", relative)
-    r_abs = _tolerance(arr, r, relative)
+    arr, k_scale = _series(x, m + 2, f"approximate entropy with m={m} ((m + 2) samples)",
+                           relative and tolerance is None)
+    r_abs = _tolerance(arr, r, relative, tolerance, 0.2)
     phi_m = _phi(arr, m, r_abs)
     phi_m1 = _phi(arr, m + 1, r_abs)
     return ApproximateEntropyResult(entropy=phi_m - phi_m1, phi_m=phi_m, phi_m1=phi_m1, m=m,
@@ -440,9 +479,10 @@ def multiscale_entropy(
     x: Any,
     scales: Iterable[int] | None = None,
     m: int = 2,
-    r: float = 0.15,
+    r: float | None = None,
     *,
     relative: bool = True,
+    tolerance: float | None = None,
 ) -> MultiscaleEntropyResult:
     """Multiscale entropy (Costa, Goldberger & Peng 2002).
 
@@ -459,8 +499,12 @@ def multiscale_entropy(
     scales : iterable of int >= 1, optional
         Coarse-graining factors; default ``1 .. 20``.
     m : int >= 1
-    r : float > 0
+    r : float > 0, optional
+        Tolerance relative to ``std(x)`` of the original series, default 0.15
+        (``relative=False``: in the units of ``x``, legacy).
     relative : bool
+    tolerance : float > 0, optional
+        Absolute tolerance in the units of ``x`` (excludes ``r``).
 
     Returns
     -------
@@ -479,8 +523,8 @@ def multiscale_entropy(
         raise ValidationError("scales is empty; give at least one scale.")
     need = int(sc.max()) * (m + 2)
     arr, k_scale = _series(x, need, f"multiscale entropy up to scale {int(sc.max())} with m={m} "
-                  f"(scale * (m + 2) samples)", relative)
-    r_abs = _tolerance(arr, r, relative)
+                           f"(scale * (m + 2) samples)", relative and tolerance is None)
+    r_abs = _tolerance(arr, r, relative, tolerance, 0.15)
     ent = np.empty(sc.size)
     A = np.empty(sc.size, dtype=np.int64)
     B = np.empty(sc.size, dtype=np.int64)

@@ -56,6 +56,16 @@ __all__ = [
 
 _TANGENT_FAILED = 4
 _METHODS = ("dop853", "rk4")
+#: Fewest renormalisation intervals a spectrum is averaged over.
+MIN_RENORMALISATIONS = 20
+#: Largest growth ratio R_11/R_kk of the deviation vectors within one renormalisation
+#: interval: beyond it the smallest exponents sink towards double-precision rounding
+#: (1/eps ~ 4.5e15) and come out wrong (e.g. Lorenz λ3 = -6.6 instead of -14.57 at dt_renorm = 5).
+MAX_GROWTH_RATIO = 1e12
+#: Fraction of the recorded intervals allowed beyond ``MAX_GROWTH_RATIO`` (the local ratio
+#: has a heavy tail: at the default dt_renorm = 1 Lorenz reaches e^29 once in 10 000 intervals
+#: while its 99th percentile is e^21 and the spectrum is accurate).
+MAX_GROWTH_FRACTION = 0.01
 
 
 # ====================================================================== results
@@ -301,6 +311,29 @@ class _Plan:
             unit = "time units" if self.kind == "flow" else "iterations"
             raise InsufficientDataError(f"only {self.n_ren} renormalisation interval(s) fit; at least 2 are needed "
                                         f"(run for >= {2 * self.dt:g} {unit}).")
+        self._check_resources(system, total)
+
+    def _check_resources(self, system, total) -> None:
+        """Refuse, before allocating, interval counts that cannot fit in memory or in the step budget."""
+        from ..core.resources import MEMORY_FRACTION, available_memory, format_bytes
+
+        length = "t_total" if self.kind == "flow" else "n_steps"
+        n_int = self.n_ren + self.n_tr
+        per_interval = 8.0 * (4 * system.dimension + 2)  # logs, local, history, times (+ slack)
+        limit = MEMORY_FRACTION * available_memory()
+        if self.n_ren * per_interval > limit:
+            n_max = int(limit // per_interval)
+            raise ValidationError(
+                f"dt_renorm={self.dt:g} over {length}={total:g} gives {self.n_ren:.3g} renormalisation intervals "
+                f"whose records need {format_bytes(self.n_ren * per_interval)}, more than "
+                f"{MEMORY_FRACTION:.0%} of the available memory; at most {n_max:.3g} intervals fit: use "
+                f"dt_renorm >= {total / max(n_max, 1):.3g} (or a shorter {length}).")
+        steps = n_int * self.n_sub
+        if steps > self.max_steps:
+            raise ValidationError(
+                f"dt_renorm={self.dt:g} over {length}={total:g} (plus the transient) gives {n_int:.3g} renormalisation "
+                f"intervals of at least {self.n_sub} step(s) each, more than max_steps={self.max_steps:g}; use "
+                f"dt_renorm >= {(total + self.transient) * self.n_sub / self.max_steps:.3g} (or raise max_steps).")
 
     @property
     def transient(self) -> float:
@@ -352,7 +385,8 @@ def lyapunov_spectrum(system: DynamicalSystem, n_exponents: int | None = None, *
                       n_steps: int | None = None, dt_renorm: float | None = None, transient: float | None = None,
                       x0=None, t0: float = 0.0, seed=None, method: str | None = None, rtol: float = 1e-9,
                       atol: float = 1e-9, step: float | None = None, n_blocks: int = 10,
-                      max_norm: float = 1e12, max_steps: int = 10**8) -> LyapunovSpectrumResult:
+                      max_norm: float = 1e12, max_steps: int = 10**8,
+                      _check_precision: bool = True) -> LyapunovSpectrumResult:
     """The ``k`` largest Lyapunov exponents of a flow or map by the QR method.
 
     Parameters
@@ -369,7 +403,12 @@ def lyapunov_spectrum(system: DynamicalSystem, n_exponents: int | None = None, *
     dt_renorm : float or int, optional
         Time between QR re-orthonormalisations (flows, default 1.0 time unit) or
         iterations between them (maps, default 1). It must be short enough that
-        ``exp((λ_1 - λ_k) dt_renorm)`` stays far below 1e16.
+        ``exp((λ_1 - λ_k) dt_renorm)`` stays far below 1e16: if any recorded interval
+        saw a growth ratio ``R_11/R_kk`` above ``MAX_GROWTH_RATIO`` (1e12) in more than
+        1 % of the intervals, a
+        :class:`ValidationError` gives the admissible ``dt_renorm`` (from a short
+        pilot run at a smaller interval). The run must span at least
+        ``MIN_RENORMALISATIONS`` (20) intervals.
     transient : float or int, optional
         Lead-in before averaging, in time units (flows) or iterations (maps); default 5 %
         of the averaging length. Rounded up to whole renormalisation intervals; the
@@ -403,9 +442,11 @@ def lyapunov_spectrum(system: DynamicalSystem, n_exponents: int | None = None, *
     Raises
     ------
     ValidationError
-        Bad arguments (e.g. ``n_exponents`` larger than the dimension, ``t_total`` for a map).
+        Bad arguments (e.g. ``n_exponents`` larger than the dimension, ``t_total`` for a map);
+        ``dt_renorm`` too long for double precision (see above), or so short that the
+        interval records would not fit in memory or the step budget (checked before running).
     InsufficientDataError
-        Fewer than 2 renormalisation intervals.
+        Fewer than 20 renormalisation intervals.
     DivergenceError
         The trajectory blew up; the error carries the time and the last finite state.
     IntegrationError
@@ -439,6 +480,13 @@ def lyapunov_spectrum(system: DynamicalSystem, n_exponents: int | None = None, *
                               "as many Lyapunov exponents as state variables.")
     plan = _Plan(system, t_total, n_steps, dt_renorm, transient, method, rtol, atol, step, max_norm, max_steps,
                  t0, n_blocks)
+    if plan.n_ren < MIN_RENORMALISATIONS:
+        length, unit = ("t_total", "time units") if plan.kind == "flow" else ("n_steps", "iterations")
+        total = plan.n_ren * plan.dt
+        raise InsufficientDataError(
+            f"{length}={total:g} {unit} spans only {plan.n_ren} renormalisation intervals of dt_renorm={plan.dt:g}; "
+            f"at least {MIN_RENORMALISATIONS} are needed for an average: use dt_renorm <= "
+            f"{total / MIN_RENORMALISATIONS:g} or {length} >= {MIN_RENORMALISATIONS * plan.dt:g}.")
     x = _initial_state(system, x0)
     Q0, _ = np.linalg.qr(_rng(seed).standard_normal((n, k)))
     mod = _compiled(system)
@@ -458,6 +506,9 @@ def lyapunov_spectrum(system: DynamicalSystem, n_exponents: int | None = None, *
     else:
         logs, final, n_int = _spectrum_python(system, x, Q0, plan)
         backend = "python"
+    if _check_precision and k > 1:
+        _check_growth(system, logs, plan, k, final, seed,
+                      dict(method=method, rtol=rtol, atol=atol, step=step, max_norm=max_norm, max_steps=max_steps))
     local = logs / plan.dt
     exps = logs.sum(axis=0) / (plan.n_ren * plan.dt)
     history = np.cumsum(logs, axis=0) / (plan.dt * np.arange(1, plan.n_ren + 1))[:, None]
@@ -466,6 +517,56 @@ def lyapunov_spectrum(system: DynamicalSystem, n_exponents: int | None = None, *
                     jacobian=_jacobian_kind(system), backend=backend, n_steps=int(n_int), n_exponents=k)
     return LyapunovSpectrumResult(exps, _block_stderr(local, plan.n_blocks), history, plan.times(), local,
                                   system.name, system.kind, final, settings)
+
+
+def _check_growth(system, logs, plan, k, final, seed, options) -> None:
+    """Raise if a renormalisation interval saw a growth ratio beyond :data:`MAX_GROWTH_RATIO`."""
+    gaps = logs[:, 0] - logs[:, k - 1]
+    if not gaps.size:
+        return
+    frac = float(np.mean(gaps > math.log(MAX_GROWTH_RATIO)))
+    if frac <= MAX_GROWTH_FRACTION:
+        return
+    worst = float(np.quantile(gaps, 1 - MAX_GROWTH_FRACTION))
+    # the observed gap saturates near ln(1/eps) once precision is lost, so measure the rate
+    # λ1 - λk on a short pilot run at an interval short enough to resolve it
+    rate = worst / plan.dt
+    t_pilot = float(plan.times()[-1])
+    half_precision = 0.5 * math.log(1 / np.finfo(float).eps)
+    dt_p = min(plan.dt, 5.0 / rate)
+    for _ in range(6):
+        if plan.kind == "flow":
+            kw = dict(t_total=MIN_RENORMALISATIONS * 2 * dt_p, dt_renorm=dt_p, method=options["method"],
+                      rtol=options["rtol"], atol=options["atol"], step=options["step"])
+            t0 = t_pilot
+        else:
+            dt_p = max(1, int(dt_p))
+            kw = dict(n_steps=MIN_RENORMALISATIONS * 2 * dt_p, dt_renorm=dt_p)
+            t0 = int(t_pilot)
+        try:
+            pilot = lyapunov_spectrum(system, k, transient=0, x0=final, t0=t0, seed=seed,
+                                      max_norm=options["max_norm"], max_steps=options["max_steps"],
+                                      _check_precision=False, **kw)
+            g = pilot.local[:, 0] - pilot.local[:, k - 1]   # local rates (per time unit / iteration)
+            if float(np.max(g)) * dt_p < half_precision or (plan.kind == "map" and dt_p == 1):
+                rate = max(float(np.max(g)), rate if plan.kind == "map" and dt_p == 1 else 0.0, 1e-300)
+                break
+        except Exception:  # noqa: BLE001 - the pilot only sharpens the advice; retry shorter
+            if plan.kind == "map" and dt_p == 1:
+                break
+        dt_p /= 4
+    admissible = math.log(MAX_GROWTH_RATIO) / rate
+    if plan.kind == "map":
+        hint = (f"use dt_renorm <= {max(1, int(admissible))} iteration(s)" if admissible >= 1 else
+                "even dt_renorm = 1 is too long: the exponents differ by more than double precision can follow")
+    else:
+        hint = f"use dt_renorm <= {float(f'{admissible:.2g}'):g}"
+    raise ValidationError(
+        f"{system.name}: with dt_renorm={plan.dt:g} the deviation vectors' growth ratio R_11/R_kk within one "
+        f"renormalisation interval exceeded {MAX_GROWTH_RATIO:.0e} in {frac:.0%} of the intervals (99th "
+        f"percentile e^{worst:.1f} = {math.exp(min(worst, 700)):.2g}; double precision resolves about "
+        f"1/eps = 4.5e15), so the smaller exponents are "
+        f"lost in rounding (λ1 - λ{k} ≈ {rate:.3g} per unit). {hint}.")
 
 
 def _qr_positive(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

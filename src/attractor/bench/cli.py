@@ -46,11 +46,21 @@ def register(app: typer.Typer) -> None:
         timeout: float = typer.Option(10.0, "--timeout", help="Seconds to wait for a remote Dask scheduler."),
         resume: bool = typer.Option(True, "--resume/--no-resume", help="Skip tasks already in --out."),
         seed: int = typer.Option(0, "--seed"),
+        force: bool = typer.Option(False, "--force", help="Replace an existing --out file that is not a results "
+                                                          "table (with --no-resume)."),
     ):
         """Forecast catalogue systems with several models; write a tidy table and print median/IQR."""
         from rich.table import Table
 
+        from ..core.errors import ValidationError
+        from ..core.output import safe_output_path
         from .runner import MODELS, make_tasks, run_benchmark
+
+        if out.suffix.lower() not in (".csv", ".parquet", ".pq"):
+            raise ValidationError(f"--out must end in .csv or .parquet; got {out.name!r}.")
+        if force and resume and out.exists():
+            raise ValidationError("--force replaces --out; use it with --no-resume (resuming reads the file).")
+        out = safe_output_path(out, "bench", force=force)
 
         noises = [float(v) for v in _split(noise) or ["0"]]
         model_names = list(MODELS) if models.strip().lower() == "all" else (_split(models) or [])
@@ -61,7 +71,7 @@ def register(app: typer.Typer) -> None:
         if scheduler is not None:
             backend = "dask"
         res = run_benchmark(tasks, path=out, resume=resume, backend=backend, n_workers=workers,
-                            scheduler=scheduler or "local", timeout=timeout)
+                            scheduler=scheduler or "local", timeout=timeout, force=force)
         summ = res.summary
         summ = summ[summ["metric"].isin(["smape", "nrmse", "vpt_lyapunov", "long_run_kl", "long_run_spectrum",
                                          "long_run_bounded", "fit_seconds"])]

@@ -33,7 +33,6 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import os
 import time
 import zlib
 from dataclasses import asdict, dataclass, field
@@ -45,7 +44,7 @@ import numpy as np
 from ..core.errors import AttractorError, ValidationError
 
 __all__ = ["Task", "MODELS", "make_tasks", "run_task", "run_benchmark", "BenchmarkResult", "summarize",
-           "SchedulerUnavailableError", "default_systems", "long_run_scores"]
+           "SchedulerUnavailableError", "default_systems", "long_run_scores", "expected_metrics"]
 
 
 class SchedulerUnavailableError(AttractorError, ConnectionError):
@@ -340,23 +339,56 @@ def long_run_scores(model, data, n_steps: int) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------------- results file
-def _read(path: Path):
+#: metric rows of a task that ran to the end (see :func:`expected_metrics`)
+SCORE_METRICS = ("rmse", "nrmse", "mae", "smape", "vpt_time", "vpt_lyapunov", "spectrum_hellinger")
+LONG_RUN_METRICS = ("long_run_kl", "long_run_spectrum", "long_run_bounded")
+BOOKKEEPING_METRICS = ("fit_seconds", "n_fits", "failed", "task_seconds", "cpu_seconds")
+#: metric rows of a task whose data or tuning raised (recorded, not retried)
+ERROR_METRICS = ("error", "task_seconds", "cpu_seconds")
+
+
+def expected_metrics(task: Task) -> frozenset[str]:
+    """The metric rows a finished task writes (an errored task writes :data:`ERROR_METRICS`)."""
+    return frozenset(SCORE_METRICS + (LONG_RUN_METRICS if task.n_long_periods > 0 else ()) + BOOKKEEPING_METRICS)
+
+
+def _complete(task: Task, metrics: set[str]) -> bool:
+    return expected_metrics(task) <= metrics or set(ERROR_METRICS) <= metrics
+
+
+def _read(path: Path | None):
     import pandas as pd
 
-    if not path.exists():
-        return pd.DataFrame(columns=["task", "system", "model", "variant", "noise", "metric", "value", "params"])
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    from ..core.output import BENCH_COLUMNS
+
+    if path is None or not path.exists():
+        return pd.DataFrame(columns=list(BENCH_COLUMNS))
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            df = pd.read_parquet(path)
+        else:
+            df = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    except Exception as exc:
+        raise ValidationError(f"{str(path)!r} is not a readable benchmark results table ({type(exc).__name__}: "
+                              f"{exc}); choose another --out path.") from None
+    missing = [c for c in BENCH_COLUMNS if c not in df.columns]
+    if missing:
+        raise ValidationError(f"{str(path)!r} is not a benchmark results table (no column(s) {missing}); choose "
+                              "another --out path, or --no-resume --force to replace it.")
+    return df
 
 
 def _write(df, path: Path) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+    import io
+
+    from ..core.output import atomic_write_bytes, atomic_write_text
+
     if path.suffix.lower() in (".parquet", ".pq"):
-        df.to_parquet(tmp, index=False)
+        buf = io.BytesIO()
+        df.to_parquet(buf, index=False)
+        atomic_write_bytes(path, buf.getvalue())
     else:
-        df.to_csv(tmp, index=False)
-    os.replace(tmp, path)
+        atomic_write_text(path, df.to_csv(index=False))
 
 
 def summarize(table) -> "Any":
@@ -449,7 +481,7 @@ def run_benchmark(tasks: Sequence[Task], *, path: str | Path | None = None, resu
                   backend: str = "inprocess", n_workers: int = 2, scheduler: Any = "local", retries: int = 2,
                   timeout: float = 10.0, progress: bool = True,
                   on_result: Callable[[Task, list[dict]], None] | None = None,
-                  save_every: float = 5.0) -> BenchmarkResult:
+                  save_every: float = 5.0, force: bool = False) -> BenchmarkResult:
     """Run ``tasks`` on a backend, saving results after each one, and summarise.
 
     Parameters
@@ -460,7 +492,9 @@ def run_benchmark(tasks: Sequence[Task], *, path: str | Path | None = None, resu
         every ``save_every`` seconds while tasks finish, and once more at the end or when the run
         is interrupted (so no finished task is lost unless the process itself is killed).
     resume : bool
-        Skip tasks whose key is already in ``path``.
+        Skip tasks already complete in ``path`` (every row of :func:`expected_metrics`, or an
+        ``error`` row); a task with only some of its rows is recomputed. A ``path`` that is not a
+        results table raises :class:`ValidationError`.
     backend : {"inprocess", "processes", "dask"}
     n_workers : int
         Processes (``processes``) or workers of a LocalCluster (``dask`` with ``scheduler="local"``).
@@ -476,6 +510,9 @@ def run_benchmark(tasks: Sequence[Task], *, path: str | Path | None = None, resu
     save_every : float >= 0
         Seconds between rewrites of ``path`` (0: after every task). Rewriting the whole table
         after each of thousands of tasks costs quadratic time (minutes for the full catalogue).
+    force : bool
+        Replace an existing ``path`` that is not a results table (only with ``resume=False``);
+        see :func:`attractor.core.output.safe_output_path`.
     """
     import pandas as pd
 
@@ -486,8 +523,21 @@ def run_benchmark(tasks: Sequence[Task], *, path: str | Path | None = None, resu
     p = None if path is None else Path(path)
     if p is not None and p.suffix.lower() not in (".csv", ".parquet", ".pq"):
         raise ValidationError(f"results file must end in .csv or .parquet; got {p.name!r}.")
-    table = _read(p) if (p is not None and resume) else _read(Path("/nonexistent-attractor-bench"))
-    done = set(table["task"].astype(str)) if len(table) else set()
+    if p is not None:
+        from ..core.output import safe_output_path
+
+        if resume and force and p.exists():
+            raise ValidationError("force=True replaces the results file; use it with resume=False.")
+        p = safe_output_path(p, "bench", force=force)
+    table = _read(p if resume else None)
+    done: set[str] = set()
+    if len(table):
+        table = table.assign(task=table["task"].astype(str))
+        have = table.groupby("task")["metric"].agg(lambda m: set(map(str, m))).to_dict()
+        done = {t.key for t in tasks if t.key in have and _complete(t, have[t.key])}
+        partial = {t.key for t in tasks if t.key in have} - done
+        if partial:  # a task cut off mid-way (or written by an older version): recompute it whole
+            table = table[~table["task"].isin(partial)].reset_index(drop=True)
     todo = [t for t in tasks if t.key not in done]
     n_resumed = len(tasks) - len(todo)
     save_every = float(save_every)

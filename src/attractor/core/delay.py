@@ -35,6 +35,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from .errors import AttractorError, ValidationError
+from .expressions import check_identifiers, check_system_name, parse_expression
 from .system import DynamicalSystem, Trajectory
 from .validation import as_state
 
@@ -82,6 +83,11 @@ class DelaySpec:
         if self.delay not in self.parameters:
             raise ValidationError(f"{self.name}: the delay parameter {self.delay!r} is not among the parameters "
                                   f"{self.parameters}.")
+        check_system_name(self.name)
+        check_identifiers(self.states, f"{self.name}: state name")
+        check_identifiers(self.parameters, f"{self.name}: parameter name")
+        if not all(isinstance(e, str) for e in self.equations):
+            raise ValidationError(f"{self.name}: equations must be strings.")
         names = list(self.states) + list(self.delayed_names) + list(self.parameters)
         if len(set(names)) != len(names):
             raise ValidationError(f"{self.name}: state, delayed-state and parameter names must be distinct; got {names}.")
@@ -103,22 +109,11 @@ class DelaySpec:
 
     @cached_property
     def expressions(self):
-        import sympy as sp
-        from sympy.parsing.sympy_parser import parse_expr, standard_transformations
-
+        """The equations as SymPy expressions (safe parser; equations are data, not code)."""
         xs, xds, ps, t = self.symbols
         local = {s.name: s for s in (*xs, *xds, *ps, t)}
-        out = []
-        for state, text in zip(self.states, self.equations):
-            try:
-                expr = sp.sympify(parse_expr(text, local_dict=dict(local), transformations=standard_transformations))
-            except Exception as exc:  # noqa: BLE001 - re-raised with context
-                raise ValidationError(f"{self.name}: cannot parse equation for {state}: {text!r} ({exc}).") from exc
-            unknown = {s.name for s in expr.free_symbols} - set(local)
-            if unknown:
-                raise ValidationError(f"{self.name}: equation for {state} uses undeclared symbol(s) {sorted(unknown)}.")
-            out.append(expr)
-        return tuple(out)
+        return tuple(parse_expression(text, local, context=f"{self.name}: equation for {state}")
+                     for state, text in zip(self.states, self.equations))
 
     @cached_property
     def jacobian_expressions(self):
@@ -378,7 +373,9 @@ class DelaySystem(DynamicalSystem):
             Initial time (matters for time-dependent equations).
         max_norm : float
             A state with |x_i| above this (or non-finite) counts as divergence.
-        rtol, atol, max_steps
+        max_steps : int, optional
+            Budget of RK4 steps (default 1e8), checked before running.
+        rtol, atol
             Accepted for interface compatibility with ODE systems and ignored (fixed step).
 
         Raises
@@ -394,7 +391,8 @@ class DelaySystem(DynamicalSystem):
         from ..integrate.delay import simulate_delay  # integrate sits above core; imported lazily
 
         return simulate_delay(self, n, dt=dt, x0=x0, transient=transient, history=history,
-                              history_dt=history_dt, step=step, method=method, t0=t0, max_norm=max_norm)
+                              history_dt=history_dt, step=step, method=method, t0=t0, max_norm=max_norm,
+                              max_steps=max_steps)
 
     # -- symbolic views
     def equations(self) -> list[str]:

@@ -21,36 +21,26 @@ Compilation is cached on disk: the generated module is written to the cache
 directory (``$ATTRACTOR_CACHE_DIR``, default ``~/.cache/attractor``) under a name
 that hashes the equations, the code generator version and the source of every
 kernel the wrappers call; Numba's own cache (``cache=True``) sits beside it. A second
-process therefore neither re-runs SymPy nor recompiles.
+process therefore neither re-runs SymPy nor recompiles. The cache heals itself (corrupt
+modules or Numba files are rebuilt with a warning) and falls back to compiling in
+memory when it is not writable: see :mod:`attractor.core.cache`.
 """
 from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
-import sys
-import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
 
+from .cache import cache_dir, load_generated_module  # noqa: F401 - re-exported (self-healing cache)
 from .errors import ValidationError
+from .expressions import check_identifiers, check_system_name, parse_expression
 
 __all__ = ["SymbolicSpec", "compiled_module", "cache_dir"]
 
 _CODEGEN_VERSION = "1"
-_LOCK = threading.Lock()
-_MODULES: dict[str, ModuleType] = {}
-
-
-def cache_dir() -> Path:
-    """Directory of generated, compiled system modules (created on demand)."""
-    root = os.environ.get("ATTRACTOR_CACHE_DIR")
-    path = Path(root) if root else Path.home() / ".cache" / "attractor"
-    path = path / "compiled"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @dataclass(frozen=True)
@@ -67,7 +57,9 @@ class SymbolicSpec:
     states, parameters : tuple of str
         Symbol names. ``t`` is reserved for time.
     equations : tuple of str
-        One SymPy-parsable expression per state.
+        One expression per state (Python syntax, ``**`` for powers), parsed by
+        :func:`attractor.core.expressions.parse_expression`: equations are data, not
+        code, and are never evaluated.
     """
 
     name: str
@@ -83,11 +75,16 @@ class SymbolicSpec:
             raise ValidationError(
                 f"{self.name}: {len(self.states)} states but {len(self.equations)} equations."
             )
+        check_system_name(self.name)
+        check_identifiers(self.states, f"{self.name}: state name")
+        check_identifiers(self.parameters, f"{self.name}: parameter name")
         names = list(self.states) + list(self.parameters)
         if len(set(names)) != len(names):
             raise ValidationError(f"{self.name}: state and parameter names must be distinct; got {names}.")
         if "t" in names:
             raise ValidationError(f"{self.name}: 't' is reserved for time.")
+        if not all(isinstance(e, str) for e in self.equations):
+            raise ValidationError(f"{self.name}: equations must be strings.")
 
     # ------------------------------------------------------------------ sympy side
     @cached_property
@@ -100,27 +97,11 @@ class SymbolicSpec:
 
     @cached_property
     def expressions(self):
-        """The equations as SymPy expressions (parsed once, lazily)."""
-        import sympy as sp
-        from sympy.parsing.sympy_parser import parse_expr, standard_transformations
-
+        """The equations as SymPy expressions (parsed once, lazily, by the safe parser)."""
         xs, ps, t = self.symbols
         local = {s.name: s for s in (*xs, *ps, t)}
-        allowed = set(local.values())
-        out = []
-        for state, text in zip(self.states, self.equations):
-            try:
-                expr = parse_expr(text, local_dict=dict(local), transformations=standard_transformations)
-            except Exception as exc:  # noqa: BLE001 - re-raised with context
-                raise ValidationError(f"{self.name}: cannot parse equation for {state}: {text!r} ({exc}).") from exc
-            expr = sp.sympify(expr)
-            unknown = {s.name for s in expr.free_symbols} - {s.name for s in allowed}
-            if unknown:
-                raise ValidationError(
-                    f"{self.name}: equation for {state} uses undeclared symbol(s) {sorted(unknown)}."
-                )
-            out.append(expr)
-        return tuple(out)
+        return tuple(parse_expression(text, local, context=f"{self.name}: equation for {state}")
+                     for state, text in zip(self.states, self.equations))
 
     @cached_property
     def jacobian_expressions(self):
@@ -265,36 +246,6 @@ def _generate_source(spec: SymbolicSpec) -> str:
         tpl = tpl.replace(f"def {d.template}(", f"def {d.name}(", 1).replace("RHS(", f"{d.function}(")
         src += ["@njit(cache=True)", tpl, ""]
     return "\n".join(src) + "\n"
-
-
-def load_generated_module(key: str, prefix: str, generate) -> ModuleType:
-    """Import the cached generated module ``<prefix>_<key>.py``, writing it first if absent.
-
-    ``generate()`` returns the module source; it runs only on a cache miss. Writes are
-    atomic (temporary file + rename) so concurrent processes never import a partial file.
-    One loader serves every kind of generated system (ODE/map here, delay systems in
-    :mod:`attractor.core.delay`).
-    """
-    mod = _MODULES.get(key)
-    if mod is not None:
-        return mod
-    with _LOCK:
-        mod = _MODULES.get(key)
-        if mod is not None:
-            return mod
-        path = cache_dir() / f"{prefix}_{key}.py"
-        if not path.exists():
-            source = generate()
-            tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_text(source)
-            os.replace(tmp, path)
-        modname = f"attractor_compiled_{prefix}_{key}"
-        ispec = importlib.util.spec_from_file_location(modname, path)
-        mod = importlib.util.module_from_spec(ispec)
-        sys.modules[modname] = mod
-        ispec.loader.exec_module(mod)
-        _MODULES[key] = mod
-        return mod
 
 
 def compiled_module(spec: SymbolicSpec) -> ModuleType:

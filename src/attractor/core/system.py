@@ -283,7 +283,7 @@ class DynamicalSystem:
     # ---------------------------------------------------------------- simulation
     def trajectory(self, n: int, dt: float | None = None, x0=None, transient: float = 0.0, *,
                    method: str | None = None, rtol: float = 1e-9, atol: float = 1e-9,
-                   t0: float = 0.0, max_norm: float = 1e12, max_steps: int = 10**8,
+                   t0: float = 0.0, max_norm: float = 1e12, max_steps: int | None = None,
                    step: float | None = None) -> Trajectory:
         """Simulate ``n`` samples.
 
@@ -314,8 +314,11 @@ class DynamicalSystem:
             Initial time (matters for non-autonomous systems).
         max_norm : float
             A state with any |x_i| above this (or non-finite) counts as divergence.
-        max_steps : int
-            Step budget of the adaptive integrators.
+        max_steps : int, optional
+            Step budget of the adaptive integrators (and cap of a map's iterations).
+            Default: 1000 steps per ``default_dt`` of the integrated span, at least 1e6
+            and at most 1e8, so a run that turns stiff or oscillates far faster than the
+            system's time scale fails in seconds; pass a number to insist.
 
         Raises
         ------
@@ -323,6 +326,10 @@ class DynamicalSystem:
             The trajectory blew up; the error carries the time and the last finite state.
         StepSizeUnderflowError
             The adaptive step became smaller than floating point resolves.
+        ValidationError
+            Bad arguments, including requests checked up front that cannot fit: the
+            output array against the available memory, the (estimated) number of steps
+            against ``max_steps`` (e.g. ``dt=1e300`` or ``transient=1e12``), ``n=True``.
         """
         from ..integrate.solve import simulate  # integrate sits above core; imported lazily
 
@@ -490,8 +497,10 @@ class SymbolicSystem(DynamicalSystem):
             raise TypeError(f"{self.name} declares no conserved quantity")
         import sympy as sp
 
+        from .expressions import parse_expression
+
         xs, ps, _ = self.spec.symbols
         local = {s.name: s for s in (*xs, *ps)}
-        fn = sp.lambdify(xs + ps, sp.sympify(expr, locals=local), "numpy")
+        fn = sp.lambdify(xs + ps, parse_expression(expr, local, context=f"{self.name}: energy"), "numpy")
         arr = np.asarray(x, dtype=float)
         return fn(*np.moveaxis(arr, -1, 0), *self._p)

@@ -125,9 +125,18 @@ def _callable_history(fn: Callable[[float], Any], grid: np.ndarray, dimension: i
 
 def simulate_delay(system, n: int, dt: float | None = None, x0=None, transient: float = 0.0, *,
                    history=None, history_dt: float | None = None, step: float | None = None,
-                   method: str | None = None, t0: float = 0.0, max_norm: float = 1e12) -> Trajectory:
-    """Simulate a :class:`~attractor.core.delay.DelaySystem`; see its ``trajectory`` for the contract."""
-    n = check_positive_int(n, "n")
+                   method: str | None = None, t0: float = 0.0, max_norm: float = 1e12,
+                   max_steps: int | None = None) -> Trajectory:
+    """Simulate a :class:`~attractor.core.delay.DelaySystem`; see its ``trajectory`` for the contract.
+
+    The output size and the number of RK4 steps (``transient/step + (n - 1) dt/step``) are
+    checked against the available memory and ``max_steps`` (default 1e8) before running.
+    """
+    from ..core.resources import check_memory, check_steps
+    from .solve import MAX_STEPS, _check_count
+
+    n = _check_count(n, "n")
+    max_steps = MAX_STEPS if max_steps is None else _check_count(max_steps, "max_steps")
     if method is not None and str(method).lower() != "rk4":
         raise ValidationError(f"delay systems are integrated with method 'rk4' (fixed step, Hermite history); "
                               f"got {method!r}.")
@@ -142,6 +151,14 @@ def simulate_delay(system, n: int, dt: float | None = None, x0=None, transient: 
     max_norm = check_positive_float(max_norm, "max_norm")
     tau = system.tau
     h, stride = _grid_step(dt, step, tau, system.metadata.get("period"))
+    check_memory(8.0 * n * (system.dimension + 1), f"the trajectory array (n={n} samples x {system.dimension} "
+                 "states)", "n")
+    span = transient + (n - 1) * dt
+    if not math.isfinite(t0 + span):
+        raise ValidationError(f"the run ends at t = t0 + transient + (n-1)*dt = {t0 + span:g}, beyond the "
+                              "floating-point range; reduce dt, n or transient.")
+    check_steps(transient / h + float(n - 1) * stride, max_steps,
+                f"RK4 (step {h:g}) over transient + (n-1)*dt = {span:g} time units", "n, dt or transient")
     if x0 is not None:
         x0 = as_state(x0, system.dimension, "x0", ensemble=False).astype(float)
     elif history is None:

@@ -39,26 +39,60 @@ def _raise_for_status(system: DynamicalSystem, status: int, t: float, x: np.ndar
             "the tolerances.", t, x)
 
 
+#: Default step budget of one adaptive run: this many steps per default sampling step of
+#: the integrated span (at least ``_MIN_AUTO_STEPS``, at most ``MAX_STEPS``).
+STEPS_PER_SAMPLE = 1000
+_MIN_AUTO_STEPS = 10**6
+#: Largest default step budget (and the default cap of maps' iteration counts).
+MAX_STEPS = 10**8
+
+
+def _check_count(n, name: str) -> int:
+    if isinstance(n, (bool, np.bool_)):
+        raise ValidationError(f"{name} must be an integer >= 1; got the boolean {n!r}.")
+    return check_positive_int(n, name)
+
+
 def simulate(system: DynamicalSystem, n: int, dt: float | None = None, x0=None, transient: float = 0.0, *,
              method: str | None = None, rtol: float = 1e-9, atol: float = 1e-9, t0: float = 0.0,
-             max_norm: float = 1e12, max_steps: int = 10**8, step: float | None = None) -> Trajectory:
-    """Simulate ``system``; see :meth:`DynamicalSystem.trajectory` for the contract."""
-    n = check_positive_int(n, "n")
+             max_norm: float = 1e12, max_steps: int | None = None, step: float | None = None) -> Trajectory:
+    """Simulate ``system``; see :meth:`DynamicalSystem.trajectory` for the contract.
+
+    Before anything is allocated or integrated, the output size
+    (``n × dimension × members × 8`` bytes) is checked against the available memory and
+    the number of steps (estimated from the span ``transient + (n - 1) dt`` and the
+    system's sampling step ``default_dt``; exact for RK4 and maps) against the step
+    budget, so absurd arguments fail at once with an error naming the knob.
+    """
+    from ..core.resources import check_memory, check_steps
+
+    n = _check_count(n, "n")
     if x0 is None:
         if system.default_x0 is None:
             raise ValidationError(f"{system.name} has no default initial condition; pass x0.")
         x0 = system.default_x0
     X0 = as_state(x0, system.dimension, "x0")
-    if not math.isfinite(float(t0)):
+    try:
+        t0_ok = math.isfinite(float(t0))
+    except (TypeError, ValueError):
+        t0_ok = False
+    if not t0_ok:
         raise ValidationError(f"t0 must be finite; got {t0!r}.")
     t0 = float(t0)
     max_norm = check_positive_float(max_norm, "max_norm")
-    max_steps = check_positive_int(max_steps, "max_steps")
+    auto_steps = max_steps is None
+    max_steps = MAX_STEPS if auto_steps else _check_count(max_steps, "max_steps")
+    members = 1 if X0.ndim == 1 else X0.shape[0]
+    check_memory(8.0 * n * (system.dimension * members + 1),
+                 f"the trajectory array (n={n} samples x {system.dimension} states x {members} member(s))", "n")
     if system.kind == "map":
-        stride = 1 if dt is None else check_positive_int(dt, "dt (iterations between samples, for a map)")
+        stride = 1 if dt is None else _check_count(dt, "dt (iterations between samples, for a map)")
         transient = check_nonnegative_int(transient, "transient (iterations, for a map)")
         if method is not None:
             raise ValidationError("method applies to flows only; maps are iterated exactly.")
+        check_steps(float(transient) + float(n - 1) * stride, max_steps,
+                    f"iterating {system.name} for transient={transient} + (n-1)*dt={(n - 1) * stride} iterations",
+                    "n, dt or transient")
         runs = [_iterate(system, x, n, stride, transient, int(t0), max_norm) for x in np.atleast_2d(X0)]
         t = int(t0) + transient + stride * np.arange(n, dtype=float)
         meta = {"transient": transient, "stride": stride}
@@ -71,8 +105,25 @@ def simulate(system: DynamicalSystem, n: int, dt: float | None = None, x0=None, 
             raise ValidationError(f"unknown method {method!r}; choose one of {METHODS}.")
         rtol = check_positive_float(rtol, "rtol")
         atol = check_positive_float(atol, "atol")
+        span = transient + (n - 1) * dt_out
+        if not math.isfinite(t0 + span):
+            raise ValidationError(f"the run ends at t = t0 + transient + (n-1)*dt = {t0 + span:g}, beyond the "
+                                  "floating-point range; reduce dt, n or transient.")
+        if method == "rk4":
+            if step is not None:
+                check_positive_float(step, "step")
+            h = dt_out / max(1, round(dt_out / (step or dt_out)))
+            check_steps(span / h, max_steps, f"RK4 over transient + (n-1)*dt = {span:g} time units with step {h:g}",
+                        "n, dt, transient or raise step")
+        else:
+            h_ref = float(system.default_dt) if getattr(system, "default_dt", None) else dt_out
+            check_steps(span / h_ref, max_steps,
+                        f"integrating {system.name} over transient + (n-1)*dt = {span:g} time units (its "
+                        f"time scale: sampling step {h_ref:g})", "n, dt or transient")
+            if auto_steps:
+                max_steps = int(min(MAX_STEPS, max(_MIN_AUTO_STEPS, STEPS_PER_SAMPLE * span / h_ref)))
         t = t0 + transient + dt_out * np.arange(n)
-        runs = [_integrate(system, x, t, t0, method, rtol, atol, max_norm, max_steps, step, dt_out)
+        runs = [_integrate(system, x, t, t0, method, rtol, atol, max_norm, max_steps, step, dt_out, auto_steps)
                 for x in np.atleast_2d(X0)]
         meta = {"transient": transient, "method": method}
         if method == "rk4":
@@ -83,12 +134,10 @@ def simulate(system: DynamicalSystem, n: int, dt: float | None = None, x0=None, 
     return Trajectory(t, x, dt_out, system.name, tuple(system.state_names), dict(system.parameters), meta)
 
 
-def _integrate(system, x0, t_out, t0, method, rtol, atol, max_norm, max_steps, step, dt):
+def _integrate(system, x0, t_out, t0, method, rtol, atol, max_norm, max_steps, step, dt, auto_steps=False):
     mod = getattr(system, "compiled", None)
     x0 = np.ascontiguousarray(x0, dtype=float)
     if method == "rk4":
-        if step is not None:
-            check_positive_float(step, "step")
         substeps = max(1, int(round(dt / (step or dt))))
         if mod is not None:
             p = system.parameter_vector
@@ -106,9 +155,20 @@ def _integrate(system, x0, t_out, t0, method, rtol, atol, max_norm, max_steps, s
         solver = mod.solve_dop853 if method == "dop853" else mod.solve_rk45
         X, st, tf, xl, _, _ = solver(x0, t0, np.ascontiguousarray(t_out, dtype=float), system.parameter_vector,
                                      rtol, atol, 0.0, np.inf, max_steps, max_norm)
+        if st == K.MAX_STEPS and auto_steps:
+            _raise_budget(system, tf, xl, max_steps, t_out, t0)
         _raise_for_status(system, st, tf, xl, max_norm, max_steps)
         return X
     return _scipy_fallback(system, x0, t0, t_out, method, rtol, atol, max_norm, max_steps)
+
+
+def _raise_budget(system, t, x, max_steps, t_out, t0):
+    state = np.array2string(np.asarray(x), precision=6, separator=", ")
+    raise IntegrationError(
+        f"{system.name}: the automatic step budget ({max_steps:g} steps, {STEPS_PER_SAMPLE} per sampling step "
+        f"{system.default_dt:g} of the span) ran out at t = {t:.6g} of {float(t_out[-1]):.6g} (state {state}): the "
+        "solution has become stiff or oscillates far faster than the system's usual time scale (e.g. parameters "
+        "outside their usual range). Pass max_steps=... to allow more steps.", t, x)
 
 
 def _scipy_fallback(system, x0, t0, t_out, method, rtol, atol, max_norm, max_steps):

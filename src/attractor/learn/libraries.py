@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import math
 from typing import Callable, Sequence
 
 import numpy as np
@@ -58,8 +59,11 @@ class Library:
         return out
 
     def n_features(self, n_inputs: int) -> int:
-        """Number of features for ``n_inputs`` input variables."""
-        return len(self._names(_default_names(n_inputs)))
+        """Number of features for ``n_inputs`` input variables (computed without building them)."""
+        return int(self._count(int(n_inputs)))
+
+    def _count(self, n: int) -> int:
+        return len(self._names(_default_names(n)))
 
     def transform(self, X) -> np.ndarray:
         """Feature matrix Θ(X), shape (n_samples, n_features), for X of shape (n_samples, n_inputs)."""
@@ -138,6 +142,9 @@ class PolynomialLibrary(Library):
     def _names(self, inputs):
         return [_monomial_name(inputs, e) for e in self.exponents(len(inputs))]
 
+    def _count(self, n: int) -> int:
+        return math.comb(n + self.degree, self.degree) - (0 if self.include_bias else 1)
+
     def _transform(self, X):
         n, m = X.shape
         cols: dict[tuple, np.ndarray] = {(): np.ones(n)}
@@ -190,6 +197,9 @@ class FourierLibrary(Library):
 
     def _names(self, inputs):
         return [f"{f}({'' if k == 1 else f'{k} '}{inputs[i]})" for f, i, k in self._items(len(inputs))]
+
+    def _count(self, n: int) -> int:
+        return n * self.n_frequencies * (int(self.include_sin) + int(self.include_cos))
 
     def _transform(self, X):
         return np.column_stack([(np.sin if f == "sin" else np.cos)(k * X[:, i])
@@ -260,6 +270,9 @@ class CustomLibrary(Library):
                 out.append(nf.format(*args) if isinstance(nf, str) else str(nf(*args)))
         return out
 
+    def _count(self, n: int) -> int:
+        return sum(math.comb(n, a) for a in self.arities)
+
     def _transform(self, X):
         cols = []
         for j, combo in self._items(X.shape[1]):
@@ -291,6 +304,9 @@ class ConcatLibrary(Library):
     def _names(self, inputs):
         return [n for lib in self.libraries for n in lib._names(inputs)]
 
+    def _count(self, n: int) -> int:
+        return sum(lib._count(n) for lib in self.libraries)
+
     def _transform(self, X):
         return np.column_stack([lib._transform(X) for lib in self.libraries])
 
@@ -312,6 +328,9 @@ class TensorLibrary(Library):
     def _names(self, inputs):
         parts = [lib._names(inputs) for lib in self.libraries]
         return [" ".join(n for n in combo if n != "1") or "1" for combo in itertools.product(*parts)]
+
+    def _count(self, n: int) -> int:
+        return math.prod(lib._count(n) for lib in self.libraries)
 
     def _transform(self, X):
         out = self.libraries[0]._transform(X)

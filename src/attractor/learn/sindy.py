@@ -45,12 +45,32 @@ __all__ = ["SINDy", "weak_form_system", "relative_noise_level"]
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
+def _is_one_table(X, t) -> bool:
+    """True when a list is one trajectory written as rows (numbers, or equal-length numeric rows).
+
+    A list of 2-D arrays is several trajectories; so is a list of 1-D series when ``t`` is a
+    matching list of time vectors. Otherwise a list of scalars or of equal-length rows is one
+    trajectory whose rows are time (``SINDy().fit(X.tolist())`` means ``fit(X)``).
+    """
+    if isinstance(t, (list, tuple)) and len(t) == len(X) and len(t) and np.ndim(t[0]) >= 1:
+        return False
+    dims = {np.ndim(x) for x in X}
+    if dims == {0}:
+        return True
+    if dims == {1}:
+        return len({len(x) for x in X}) == 1
+    return False
+
+
 def _as_runs(X, t, name="X"):
     """Normalise X (array or list of arrays) and t (None, step, array, list) to lists."""
     if isinstance(X, (list, tuple)):
-        runs = [as_float_array(x, f"{name}[{i}]", ndim=(1, 2)) for i, x in enumerate(X)]
-        if not runs:
+        if not X:
             raise ValidationError(f"{name} is an empty list of trajectories.")
+        if _is_one_table(X, t):
+            runs = [as_float_array(np.asarray(X, dtype=float), name, ndim=(1, 2))]
+        else:
+            runs = [as_float_array(x, f"{name}[{i}]", ndim=(1, 2)) for i, x in enumerate(X)]
     else:
         runs = [as_float_array(X, name, ndim=(1, 2))]
     runs = [r[:, None] if r.ndim == 1 else r for r in runs]
@@ -104,6 +124,32 @@ def _derivative_error(x: np.ndarray, t: np.ndarray, order: int) -> np.ndarray | 
     for o in (0, 1):
         d_2h[o::2] = differentiate(x[o::2], t[o::2], method="finite_difference", order=order)
     return (d_2h - d_h) / (2 ** order - 1)
+
+
+def _check_layout(runs) -> None:
+    """Rows are time: refuse data with fewer samples than states (a transposed array)."""
+    for i, r in enumerate(runs):
+        if r.shape[1] > 1 and r.shape[0] < r.shape[1]:
+            which = "X" if len(runs) == 1 else f"trajectory {i}"
+            raise ValidationError(
+                f"{which} has {r.shape[0]} rows (samples) and {r.shape[1]} columns (states): rows are time, so "
+                f"this looks transposed; pass an array of shape (n_times, n_states), e.g. X.T.")
+
+
+def _check_library_size(library, n_inputs: int, runs, weak_possible: bool) -> None:
+    """Refuse, before building it, a feature matrix that cannot be fitted or cannot fit in memory."""
+    from ..core.resources import check_memory
+
+    n_feat = library.n_features(n_inputs)
+    n_rows = sum(r.shape[0] for r in runs)
+    if not weak_possible and n_rows < n_feat + 2:
+        raise InsufficientDataError(
+            f"the library {library!r} has {n_feat} features for {n_inputs} inputs, so at least {n_feat + 2} "
+            f"samples are needed; got {n_rows}. Use more data or a smaller library.")
+    # Θ, its stacked copy and the optimizer's working copies: about 4 matrices of n_rows x n_feat
+    check_memory(4 * 8.0 * n_rows * n_feat,
+                 f"the feature matrix of {library!r} ({n_rows} samples x {n_feat} features)",
+                 "the library (degree / number of functions) or the amount of data")
 
 
 NOISE_FOR_WEAK_FORM = 3e-4
@@ -269,6 +315,7 @@ class SINDy:
         bad = [s for s in names if not _IDENT.match(s) or s == "t"]
         if bad:
             raise ValidationError(f"state names must be identifiers other than 't'; got {bad}.")
+        _check_layout(runs)
         u_runs = None
         input_names = names
         if u is not None:
@@ -279,6 +326,7 @@ class SINDy:
         library = self.library if self.library is not None else PolynomialLibrary(2)
         if not isinstance(library, Library):
             raise ValidationError(f"library must be a Library; got {type(library).__name__}.")
+        _check_library_size(library, len(input_names), runs, weak_possible=self.weak is not False)
         feature_names = library.names(input_names)
         n_feat = len(feature_names)
         optimizer = self.optimizer if self.optimizer is not None else STLSQ()

@@ -43,11 +43,26 @@ def plot_delay_selection(result: "DelayEstimate", ax: "Axes | None" = None) -> "
         import numpy as np
 
         ax.axhline(1 / np.e, color="0.5", lw=0.8, ls=":", label="1/e")
+    noise = getattr(result, "noise_level", None)
+    if result.method == "ami" and noise is not None:
+        ax.axhline(noise, color="0.5", lw=0.8, ls=":", label=f"noise level {noise:.2g} nats")
     ax.set_xlabel("lag (samples)")
     ax.set_ylabel(ylabel)
-    ax.set_title(f"Delay selection: {result.criterion}", fontsize="medium")
+    ax.set_title(_delay_title(result), fontsize="medium")
     ax.legend(frameon=False)
     return fig
+
+
+def _delay_title(result: "DelayEstimate") -> str:
+    """What chose the delay, in a few words: never 'first local minimum' for a curve without
+    one (a fallback rule is named as such)."""
+    import textwrap
+
+    crit = result.criterion
+    if result.method == "ami" and getattr(result, "minimum_found", None) is False:
+        rule = crit.split("fallback: ", 1)[-1] if "fallback: " in crit else crit
+        crit = f"no AMI minimum, {rule}"
+    return textwrap.shorten(f"Delay selection: {crit}", width=110, placeholder=" …")
 
 
 def plot_dimension_selection(result: "EmbeddingDimensionEstimate", ax: "Axes | None" = None) -> "Figure":

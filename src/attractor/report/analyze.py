@@ -116,21 +116,51 @@ class Analysis:
             }
         return out
 
-    def to_json(self, path: str | Path | None = None) -> str:
-        """The :meth:`summary` as JSON text (also written to ``path`` if given)."""
-        text = json.dumps(self.summary(), indent=2, ensure_ascii=False)
+    def to_json(self, path: str | Path | None = None, force: bool = False) -> str:
+        """The :meth:`summary` as JSON text (also written to ``path`` if given).
+
+        The file is written atomically; an existing ``path`` is replaced only if it is JSON, and
+        never if it is the analysed data file (``force=True`` replaces any other regular file);
+        see :func:`attractor.core.output.safe_output_path`.
+        """
+        from ..core.output import atomic_write_text, safe_output_path
+
+        summary = self.summary()
+        summary["data"].setdefault("subsampled", bool(getattr(self.data, "subsampled", False)))
+        summary["data"].setdefault("n_invented", int(getattr(self.data, "n_invented", 0)))
+        text = json.dumps(summary, indent=2, ensure_ascii=False)
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            atomic_write_text(safe_output_path(path, "json", inputs=self._input_paths(), force=force), text)
         return text
 
-    def to_html(self, path: str | Path | None = None) -> str:
-        """The self-contained HTML report (also written to ``path`` if given)."""
+    def to_html(self, path: str | Path | None = None, force: bool = False) -> str:
+        """The self-contained HTML report (also written to ``path`` if given).
+
+        The file is written atomically; an existing ``path`` is replaced only if it is an HTML
+        report, and never if it is the analysed data file (``force=True`` replaces any other
+        regular file); see :func:`attractor.core.output.safe_output_path`.
+        """
+        from ..core.output import GENERATOR_MARKER, atomic_write_text, safe_output_path
         from .html import render_html
 
         text = render_html(self)
+        if 'name="generator"' not in text[:4096]:
+            text = text.replace("<head>", f'<head><meta name="generator" content="{GENERATOR_MARKER}">', 1)
+        d = self.data
+        if getattr(d, "subsampled", False) or getattr(d, "n_invented", 0):
+            # what was done to the data that changes what the numbers mean goes at the top
+            import html as _html
+
+            said = [n for n in d.notes if n.startswith("SUBSAMPLED") or "invented" in n]
+            banner = "".join(f'<p class="meta"><strong>Data note:</strong> {_html.escape(n)}</p>' for n in said)
+            text = text.replace("</h1>", "</h1>" + banner, 1)
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            atomic_write_text(safe_output_path(path, "html", inputs=self._input_paths(), force=force), text)
         return text
+
+    def _input_paths(self) -> tuple[str, ...]:
+        src = self.data.metadata.get("input_path") or self.data.source
+        return (src,) if isinstance(src, str) and src and Path(src).expanduser().is_file() else ()
 
     def _repr_html_(self) -> str:
         from .html import render_html
@@ -312,7 +342,7 @@ def _summary_section(findings, verdict, conf, comparison) -> Section:
 # ---------------------------------------------------------------------- API
 def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | None = None,
             time_column: str | None = None, quick: bool = False, seed: int = 0,
-            nan_policy: str = "interpolate", irregular: str = "resample", true_system: Any = None,
+            nan_policy: str = "interpolate", irregular: str = "index", true_system: Any = None,
             title: str | None = None, progress: Callable[[str, int, int], None] | None = None,
             sections: Sequence[str] | None = None) -> Analysis:
     """Analyse an observed series and collect every result into a report.
@@ -336,8 +366,11 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
         Seed of every random component (surrogates, bootstrap, reservoirs).
     nan_policy : {"interpolate", "drop", "raise"}
         Missing values: linear interpolation, row removal, or an error.
-    irregular : {"resample", "raise"}
-        Irregular time stamps: linear interpolation onto a uniform grid, or an error.
+    irregular : {"index", "resample", "raise"}
+        Irregular time stamps: analyse the samples in order on their own index (default; time
+        is the observation number, nothing is invented; business-day data with weekend and
+        holiday gaps are recognised and described), linear interpolation onto a uniform grid
+        (the invented samples are counted: ``result.data.n_invented``), or an error.
     true_system : str or DynamicalSystem, optional
         The generating system, if known: its published invariants (catalogue ``reference``)
         are shown beside the estimates.

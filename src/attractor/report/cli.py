@@ -25,8 +25,20 @@ def _analyze_command(
     n: int = typer.Option(10000, "--n", help="Samples to simulate with --demo."),
     seed: int = typer.Option(0, "--seed", help="Seed of every random component."),
     nan_policy: str = typer.Option("interpolate", "--nan-policy", help="Missing values: interpolate, drop or raise."),
-    irregular: str = typer.Option("resample", "--irregular", help="Irregular time stamps: resample or raise."),
+    irregular: str = typer.Option("index", "--irregular",
+                                  help="Irregular time stamps: index (analyse the samples in order; default), "
+                                       "resample (interpolate onto a uniform grid) or raise."),
     title: Optional[str] = typer.Option(None, "--title", help="Report title."),
+    sep: Optional[str] = typer.Option(None, "--sep", help="Column separator of a text file (default: detected; "
+                                                          "e.g. ';' or 'tab')."),
+    decimal: Optional[str] = typer.Option(None, "--decimal", help="Decimal mark of a text file: '.' or ',' "
+                                                                  "(default: detected)."),
+    variable: Optional[str] = typer.Option(None, "--variable", help="NetCDF: the variable to analyse."),
+    select: Optional[str] = typer.Option(None, "--select", help="NetCDF: nearest grid point, e.g. "
+                                                                "lat=52.5,lon=13.4."),
+    mean: Optional[str] = typer.Option(None, "--mean", help="NetCDF: dimensions to average over, e.g. lat,lon."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing --out/--json file even if it does not "
+                                                      "look like a report (never the input file)."),
 ):
     """Analyse a time series and write a self-contained HTML report (plus an optional JSON summary)."""
     import time
@@ -42,6 +54,16 @@ def _analyze_command(
     if len(given) != 1:
         raise ValidationError("give exactly one of FILE, --demo NAME or --dataset NAME"
                               + (f" (got {', '.join(given)})." if given else "."))
+    from ..core.output import safe_output_path
+
+    if sep is not None and sep.lower() in ("tab", "\\t"):
+        sep = "\t"
+    inputs = (file,) if file is not None else ()
+    out = safe_output_path(out, "html", inputs=inputs, force=force)
+    if json_path is not None:
+        json_path = safe_output_path(json_path, "json", inputs=inputs, force=force)
+        if json_path.resolve() == out.resolve():
+            raise ValidationError("--out and --json name the same file; give two different paths.")
     start = time.perf_counter()
     true_system = None
     if demo is not None:
@@ -54,7 +76,11 @@ def _analyze_command(
         data = datasets.load(dataset)
         source_title = f"dataset {data.attrs['name']}: {data.attrs['title']}"
     else:
-        data = file
+        from .io import read_table
+
+        data = read_table(file, sep=sep, decimal=decimal, columns=[c.strip() for c in columns.split(",")]
+                          if columns else None, time_column=time_column, variable=variable, select=select,
+                          mean=mean)
         source_title = str(file)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=err_console, transient=True) as bar:
@@ -71,10 +97,9 @@ def _analyze_command(
     for note in result.data.notes:
         err_console.print(f"[yellow]note:[/] {note}")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        result.to_html(out)
+        result.to_html(out, force=force)
         if json_path is not None:
-            result.to_json(json_path)
+            result.to_json(json_path, force=force)
     except OSError as exc:
         raise ValidationError(f"could not write the report: {exc}") from exc
     console.print(f"[bold]Verdict:[/] {result.verdict} (confidence: {result.confidence})")

@@ -25,6 +25,7 @@ can say *why* it declines to print a number):
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import math
@@ -258,33 +259,69 @@ def _overview_series(ctx: Context) -> dict:
 
 
 def _overview_stationarity(ctx: Context) -> dict:
-    x = _series(ctx, 20, "the stationarity check")
-    h = x.size // 2
-    a, b = x[:h], x[h:]
-    sd = x.std()
-    shift = abs(a.mean() - b.mean()) / sd
-    ratio = max(a.std(), b.std()) / max(min(a.std(), b.std()), 1e-300)
-    flag = shift > 0.5 or ratio > 1.5
-    if flag:
-        warnings.warn(f"possible non-stationarity: the two halves differ (mean shift {shift:.2f} standard "
-                      f"deviations, spread ratio {ratio:.2f}); invariants assume a stationary series.",
-                      UserWarning, stacklevel=2)
+    """Trend pre-check: robust linear slope, KPSS and ADF (attractor.analysis.stationarity)."""
+    x = _series(ctx, 20, "the trend check")
+    trend_test = _capability("analysis.stationarity", "trend_test")
+    season = ctx.shared.get("seasonality")
+    y, note = x, ""
+    if season is not None and season.detected and season.period is not None:
+        deseason = _capability("analysis.stationarity", "deseason")
+        y = deseason(x, season.period, dt=ctx.dt)[0]  # a strong cycle inflates the trend tests' variances
+        note = f"tested after removing the {season.period:.4g}-{ctx.unit} cycle (3 harmonics)"
+    res = trend_test(y, dt=ctx.dt)
+    ctx.shared["trend"] = res
+    if res.detected:
+        warnings.warn(f"non-stationary: {res.description}", UserWarning, stacklevel=2)
     fig, (ax,) = new_figure(7.5, 2.2)
-    bins = np.histogram_bin_edges(x, bins=min(40, max(5, x.size // 20)))
-    ax.hist(a, bins=bins, alpha=0.55, label="first half", density=True)
-    ax.hist(b, bins=bins, alpha=0.55, label="second half", density=True)
-    ax.set_xlabel(ctx.data.columns[0])
-    ax.set_ylabel("density")
+    t = ctx.data.t
+    ax.plot(t, x, lw=0.5, color="0.5", label=ctx.data.columns[0])
+    tc = t - t.mean()
+    ax.plot(t, x.mean() + res.slope * tc, color="tab:red", lw=1.2, label="linear fit")
+    ax.set_xlabel(f"time ({ctx.data.time_unit})" if ctx.data.time_unit else "time")
     ax.legend(fontsize=7)
-    return {"numbers": {"mean shift between halves (std units)": _num(shift, 3),
-                        "spread ratio of halves": _num(ratio, 3), "stationary (by this check)": not flag},
-            "settings": {"rule": "flag if the halves' means differ by > 0.5 std or their stds by a factor > 1.5"},
-            "figures": [render_png(fig, "Distribution of the first and second half of the series")],
-            "text": ("The two halves look alike: no sign of non-stationarity from this simple check."
-                     if not flag else "The two halves differ: the series may be non-stationary (trend, drift or "
-                     "regime change); treat the invariants below with caution."),
-            "reading": "Overlapping histograms mean the first and second halves have the same distribution; "
-                       "a shift or change of width hints at non-stationarity."}
+    return {"numbers": {"trend": res.kind, "slope (per time unit)": _num(res.slope),
+                        "slope p (autocorrelation-robust)": _num(res.slope_p, 3),
+                        "KPSS level statistic": _num(res.kpss_statistic, 3), "KPSS p (0.01-0.10)": _num(res.kpss_p, 3),
+                        "ADF t (constant+trend)": _num(res.adf_statistic, 3),
+                        "ADF 5% critical value": _num(res.adf_critical.get(0.05), 3),
+                        "stationary (by this check)": not res.detected},
+            "settings": {"tests": "OLS slope with AR(1)-prewhitened Newey-West standard error; KPSS (1992) level "
+                                  "test, Newey-West bandwidth; ADF with constant and trend, Schwert lag "
+                                  f"{res.adf_lags}", "alpha (KPSS, ADF)": res.alpha,
+                         "alpha (slope)": res.slope_alpha, "series": note or "as given"},
+            "figures": [render_png(fig, "The series and its least-squares line")],
+            "text": res.description, "result": res, "reliable": True,
+            "reading": "A unit root (random-walk-like drift) or a deterministic trend violates the stationarity "
+                       "that invariants and linear surrogates assume; the nonlinearity test below then works on "
+                       "the differenced or detrended series."}
+
+
+def _overview_seasonality(ctx: Context) -> dict:
+    """Periodicity pre-check: narrow spectral lines over a red-noise/median background."""
+    x = _series(ctx, 16, "the periodicity check")
+    seasonality = _capability("analysis.stationarity", "seasonality")
+    res = seasonality(x, dt=ctx.dt)
+    ctx.shared["seasonality"] = res
+    fig, (ax,) = new_figure(7.5, 2.4)
+    f, P, bg = res.frequencies[1:], res.power[1:], res.background[1:]
+    ax.loglog(f, P, lw=0.6, color="0.4", label="periodogram (Hann)")
+    ax.loglog(f, bg * res.threshold, lw=1.0, color="tab:orange", label=f"line threshold (false alarm {res.far:g})")
+    for ln in res.peaks[:5]:
+        ax.axvline(ln.frequency, color="tab:red", lw=0.8, ls=":")
+    ax.set_xlabel(f"frequency (cycles per {ctx.unit})")
+    ax.legend(fontsize=7)
+    numbers = {"periodic component": res.kind, "strength (fraction of variance)": _num(res.strength, 3),
+               "lines found": len(res.peaks)}
+    if res.period is not None:
+        numbers[f"dominant period ({ctx.unit})"] = _num(res.period, 4)
+    return {"numbers": numbers,
+            "settings": {"method": "Hann periodogram of the linearly detrended series; background = max(running "
+                                   "median, AR(1) spectrum); line if power/background > ln(M/far)",
+                         "false-alarm probability": res.far, "minimum strength": res.min_strength},
+            "figures": [render_png(fig, "Periodogram, line threshold and detected lines")],
+            "text": res.description, "result": res, "reliable": True,
+            "reading": "A narrow line far above the threshold that carries much of the variance is a cycle or "
+                       "season; broad humps (as in chaotic flows) and red noise stay under the threshold."}
 
 
 # ====================================================================== reconstruction
@@ -294,14 +331,16 @@ def _recon_delay(ctx: Context) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the AMI of a map has no minimum; the rule below handles it
         res = estimate_delay(x, method="ami")
-    criterion = res.criterion
+    minimum = getattr(res, "minimum_found", True) is not False
     try:
         acf = estimate_delay(x, method="autocorr_1e")
-        if acf.delay < res.delay:
-            criterion = (f"autocorrelation below 1/e at lag {acf.delay}, before the AMI criterion ({res.criterion}, "
-                         f"lag {res.delay}); the smaller lag is used")
-            res = type(res)(delay=acf.delay, method=res.method, lags=res.lags, values=res.values,
-                            criterion=criterion, n_bins=res.n_bins)
+        if minimum and acf.delay < res.delay:
+            criterion = (f"autocorrelation 1/e lag {acf.delay}, before the first AMI minimum (lag {res.delay}); "
+                         "the smaller lag is used")
+            res = dataclasses.replace(res, delay=acf.delay, criterion=criterion)
+        elif not minimum and acf.delay != res.delay:
+            criterion = f"no AMI minimum above its noise level: autocorrelation 1/e lag {acf.delay} used"
+            res = dataclasses.replace(res, delay=acf.delay, criterion=criterion)
     except (AttractorError, ValueError):
         pass
     ctx.shared["delay"] = int(res.delay)
@@ -312,10 +351,15 @@ def _recon_delay(ctx: Context) -> dict:
         ax.set_xlabel("lag (samples)")
         ax.set_ylabel("AMI (nats)" if res.method == "ami" else "autocorrelation")
         ax.legend(fontsize=7)
-    return {"numbers": {"delay (samples)": int(res.delay), f"delay ({ctx.unit})": _num(res.delay * ctx.dt, 5)},
-            "settings": {"method": "smaller of the first AMI minimum and the autocorrelation 1/e lag",
+    caption = ("Average mutual information against lag; the chosen delay is marked" if minimum else
+               "Average mutual information against lag: it has no minimum above its noise level (dotted), so the "
+               "autocorrelation 1/e lag is used (marked)")
+    return {"numbers": {"delay (samples)": int(res.delay), f"delay ({ctx.unit})": _num(res.delay * ctx.dt, 5),
+                        "AMI has a minimum": bool(minimum)},
+            "settings": {"method": "smaller of the first AMI minimum and the autocorrelation 1/e lag; the 1/e lag "
+                                   "when the AMI has no minimum above its noise level (B−1)²/2N",
                          "criterion": res.criterion, "bins per axis": res.n_bins},
-            "figures": [render_png(fig, "Average mutual information against lag; the chosen delay is marked")],
+            "figures": [render_png(fig, caption)],
             "result": res,
             "reading": "The delay is the first minimum of the average mutual information (or, if earlier, the lag "
                        "where the autocorrelation falls below 1/e, as for maps whose AMI has no minimum): delay "
@@ -343,14 +387,18 @@ def _recon_dimension(ctx: Context) -> dict:
         ax.axvline(res.dimension, color="tab:red", lw=1.2, label=f"m = {res.dimension}")
         ax.set_xlabel("embedding dimension d")
         ax.legend(fontsize=7)
-    stochastic = res.e2 is not None and bool(np.all(np.abs(np.asarray(res.e2)[np.isfinite(res.e2)] - 1) < 0.1))
+    e2 = None if res.e2 is None else np.asarray(res.e2)
+    stochastic = e2 is not None and bool(np.all(np.abs(e2[np.isfinite(e2)] - 1) < 0.1))
+    ctx.shared["stochastic_cao"] = stochastic
+    saturated = res.e1 is not None and bool(np.any(np.asarray(res.e1) >= res.threshold))
     return {"numbers": {"embedding dimension m": int(res.dimension),
-                        "E2 stays near 1 (stochastic-looking)": stochastic},
+                        "E2 stays near 1 (stochastic-looking)": stochastic,
+                        "E1 saturated": saturated},
             "settings": {"method": res.method, "criterion": res.criterion, "delay (samples)": delay,
                          "Theiler window (samples)": int(res.theiler), "reference points": int(res.n_references),
                          "largest dimension tried": max_dim},
             "figures": [render_png(fig, "Cao's E1(d) and E2(d); the chosen dimension is marked")],
-            "result": res,
+            "result": res, "reliable": bool(saturated and not stochastic),
             "reading": "E1 rises towards 1 and levels off once the dimension is large enough to unfold the "
                        "attractor; E2 stays close to 1 for every d only when the data are random."}
 
@@ -380,20 +428,74 @@ def _recon_plot(ctx: Context) -> dict:
 
 
 # ====================================================================== nonlinearity
+#: Values of ``ctx.shared["precheck_transform"]`` (set from an ``analyze()`` option; default "auto").
+PRECHECK_TRANSFORMS = ("auto", "none", "detrend", "difference", "deseason")
+
+
+def _choose_null(ctx: Context, x: np.ndarray) -> tuple[np.ndarray, str, dict, bool, str]:
+    """Series to test, surrogate method, its options, end-matching, and why (pre-checks above).
+
+    ``ctx.shared["precheck_transform"]`` chooses what is done about trends and cycles:
+    ``"auto"`` (default) follows the pre-checks (difference a unit root, remove a linear
+    trend, cycle-shuffle a dominant cycle); ``"none"`` tests the series as given with IAAFT;
+    ``"detrend"``/``"difference"`` force that transform; ``"deseason"`` removes the dominant
+    cycle (3 harmonics) and tests the remainder with IAAFT.
+    """
+    mode = ctx.shared.get("precheck_transform", "auto")
+    if mode not in PRECHECK_TRANSFORMS:
+        raise AttractorError(f"precheck_transform must be one of {', '.join(PRECHECK_TRANSFORMS)}; got {mode!r}.")
+    trend = ctx.shared.get("trend")
+    season = ctx.shared.get("seasonality")
+    has_cycle = season is not None and season.detected and season.period is not None
+    y, why = x, []
+    if mode == "none":
+        return y, "iaaft", {}, False, "transform 'none' requested: the series as given, IAAFT surrogates"
+    detrend = _capability("analysis.stationarity", "detrend")
+    if mode == "deseason" and has_cycle:
+        deseason = _capability("analysis.stationarity", "deseason")
+        y = deseason(x, season.period, dt=ctx.dt)[0]
+        why.append(f"transform 'deseason' requested: the {season.period:.4g}-{ctx.unit} cycle (3 harmonics) removed")
+    if mode == "difference" or (mode in ("auto", "deseason") and trend is not None and trend.detected
+                                and trend.kind.startswith("stochastic")):
+        y = detrend(y, method="difference")[0]
+        why.append("transform 'difference' requested: the first differences are tested" if mode == "difference"
+                   else "unit root found: the first differences are tested")
+    elif mode == "detrend" or (mode in ("auto", "deseason") and trend is not None and trend.detected):
+        y = detrend(y, method="linear", dt=ctx.dt)[0]
+        why.append("transform 'detrend' requested: the linearly detrended series is tested" if mode == "detrend"
+                   else "deterministic trend found: the linearly detrended series is tested")
+    if has_cycle and mode != "deseason":
+        why.append(f"{season.kind} component (period {season.period:.4g} {ctx.unit}) found: cycle-shuffled "
+                   "surrogates (Theiler 1995; null: fixed periodic cycle plus noise independent between cycles)")
+        return y, "cycle_shuffle", {"period": float(season.period / ctx.dt)}, False, "; ".join(why)
+    if why:
+        why.append("end-matched IAAFT surrogates (Schreiber & Schmitz 2000)")
+        return y, "iaaft", {}, True, "; ".join(why)
+    return y, "iaaft", {}, False, "no trend or dominant cycle found: IAAFT surrogates"
+
+
 def _nonlinearity(ctx: Context) -> dict:
     x = _series(ctx, 100, "the surrogate test")
     surrogate_test = _capability("analysis.surrogates", "surrogate_test")
     delay = ctx.shared.get("delay", 1)
     stride = max(1, delay // 4)
     max_len = 2048 if ctx.quick else 4096
-    y = x[::stride][:max_len]
     k = 19 if ctx.quick else 99
+    y0, method, mkw, trim, why = _choose_null(ctx, x)
+    if method == "cycle_shuffle" and max_len >= 8 * mkw["period"]:
+        stride = 1  # junctions between cycles match to half a sample: keep the full sampling
+    y = y0[::stride][:max_len]
     kwargs = {}
     if "dimension" in ctx.shared:
         kwargs = {"dimension": int(min(ctx.shared["dimension"], 6)), "delay": max(1, int(round(delay / stride)))}
-    res = surrogate_test(y, statistic="nonlinear_prediction", method="iaaft", n_surrogates=k, seed=ctx.seed,
-                         statistic_kwargs=kwargs or None)
+    if method == "cycle_shuffle":
+        mkw["period"] /= stride
+        kwargs["delay"] = 1  # short delay vectors: few of them straddle a junction between cycles
+    res = surrogate_test(y, statistic="nonlinear_prediction", method=method, n_surrogates=k, seed=ctx.seed,
+                         statistic_kwargs=kwargs or None, trim=trim, method_kwargs=mkw or None)
     ctx.shared["surrogate"] = res
+    misspecified = bool(res.p_value >= 0.95)
+    ctx.shared["null_misspecified"] = misspecified
     fig, (ax,) = new_figure(7.5, 2.6)
     if not try_helper("surrogates", "plot_surrogate_test", res, ax):
         ax.hist(res.surrogate_statistics, bins="auto", color="0.7")
@@ -403,19 +505,28 @@ def _nonlinearity(ctx: Context) -> dict:
                "nonlinear structure." if res.rejected else
                f"The data are not significantly more predictable than their {k} surrogates (p = {res.p_value:.3g}): "
                f"consistent with the null hypothesis ({res.null_hypothesis}).")
-    return {"numbers": {"p-value": _num(res.p_value, 3), "null rejected": bool(res.rejected),
-                        "data statistic": _num(res.data_statistic), "significance (std units)":
-                            _num(res.significance, 3)},
-            "settings": {"statistic": res.statistic, "surrogates": f"{k} × {res.method}", "alpha": res.alpha,
-                         "alternative": res.alternative, "samples used": int(y.size),
-                         "subsampling stride": stride, "statistic settings": {
-                             kk: _num(v) for kk, v in dict(res.statistic_kwargs).items()}, "seed": ctx.seed},
+    if misspecified:
+        verdict = (f"The data are LESS predictable than nearly all {k} surrogates (p = {res.p_value:.3g}): the null "
+                   f"model is mis-specified (the surrogates keep structure the data do not have, or miss a trend, "
+                   f"season or non-stationarity), so the test says nothing about nonlinearity.")
+    numbers = {"p-value": _num(res.p_value, 3), "null rejected": bool(res.rejected),
+               "null mis-specified": misspecified,
+               "data statistic": _num(res.data_statistic), "significance (std units)": _num(res.significance, 3)}
+    settings = {"null chosen": res.null_hypothesis, "why": why,
+                "transform": ctx.shared.get("precheck_transform", "auto"), "statistic": res.statistic,
+                "surrogates": f"{k} × {res.method}" + (" (end-matched segment)" if trim else ""),
+                "alpha": res.alpha, "alternative": res.alternative, "samples used": int(res.segment[1] - res.segment[0]),
+                "subsampling stride": stride, "statistic settings": {
+                    kk: _num(v) for kk, v in dict(res.statistic_kwargs).items()}, "seed": ctx.seed}
+    if res.method_settings:
+        settings["surrogate settings"] = {kk: _num(v) for kk, v in res.method_settings.items()}
+    return {"numbers": numbers, "settings": settings,
             "text": verdict, "figures": [render_png(fig, "Nonlinear prediction error of the data (line) and of "
-                                                         "the IAAFT surrogates (histogram)")],
-            "result": res,
-            "reading": "Surrogates share the data's spectrum and value distribution but are otherwise random; if "
-                       "the data's prediction error lies in the far left tail of the surrogates' histogram, "
-                       "linear noise cannot explain the data."}
+                                                         f"the {res.method} surrogates (histogram)")],
+            "result": res, "reliable": not misspecified,
+            "reading": "Surrogates realise the null model chosen from the pre-checks (linear noise, or a noisy "
+                       "periodic orbit when a cycle was found); if the data's prediction error lies in the far "
+                       "left tail of the surrogates' histogram, the null cannot explain the data."}
 
 
 # ====================================================================== invariants
@@ -539,9 +650,12 @@ def _entropies(ctx: Context) -> dict:
         se_fn = _capability(mod, "sample_entropy")
         y = x[: 2000 if ctx.quick else 5000]
         r = 0.2 * float(np.std(y))
-        se = _call(se_fn, y, m=2, dimension=2, r=r, tolerance=r, radius=r)
+        # an absolute tolerance, passed as such (sample_entropy's r is relative to the std:
+        # passing 0.2·std as r gave 0.2·std², issue #19)
+        se = se_fn(y, m=2, tolerance=r)
         numbers["sample entropy (m = 2, r = 0.2 std)"] = _num(_value(se, "entropy", "value"))
-        settings["sample entropy"] = f"m = 2, r = 0.2·std = {r:.4g}, {y.size} samples (Richman & Moorman 2000)"
+        settings["sample entropy"] = (f"m = 2, tolerance r = 0.2·std = {r:.4g} (population std, match d ≤ r), "
+                                      f"{y.size} samples (Richman & Moorman 2000)")
         found = True
     except SkipItem as exc:
         settings["sample entropy"] = str(exc)
@@ -554,6 +668,10 @@ def _entropies(ctx: Context) -> dict:
 
 
 def _rqa(ctx: Context) -> dict:
+    """RQA at a fixed 5 % recurrence rate, with a surrogate baseline for DET: the same RQA of a few seeded
+    IAAFT surrogates (same spectrum and value distribution, otherwise random; same recurrence rate and
+    embedding). DET counts as evidence of determinism only when it lies above every surrogate's and at least
+    2 surrogate standard deviations above their mean (white noise gives DET ≈ 0.85 at this rate)."""
     m = int(ctx.shared.get("dimension", 1))
     delay = int(ctx.shared.get("delay", 1))
     x = _series(ctx, 100 + (m - 1) * delay, "recurrence quantification")
@@ -565,22 +683,56 @@ def _rqa(ctx: Context) -> dict:
     y = y[-(n_vec + (m - 1) * d):]
     theiler = max(1, int(ctx.shared.get("theiler", 1) // stride)) if "theiler" in ctx.shared else 1
     res = fn(y, recurrence_rate=0.05, dimension=m, delay=d, theiler=theiler)
+    det = float(res.determinism)
+    # ---- surrogate baseline
+    k = 5 if ctx.quick else 9
+    surr_det = None
+    note = ""
+    try:
+        make = _capability("analysis.surrogates", "surrogates")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # IAAFT convergence notes concern the spectrum only
+            S = np.asarray(make(y, method="iaaft", n_surrogates=k, seed=ctx.seed)).reshape(k, -1)
+        surr_det = np.array([float(fn(sv, recurrence_rate=0.05, dimension=m, delay=d, theiler=theiler).determinism)
+                             for sv in S])
+    except (SkipItem, AttractorError, ValueError) as exc:
+        note = f"No surrogate baseline ({exc}); DET alone is not evidence of determinism."
+    numbers = {"recurrence rate RR": _num(res.recurrence_rate, 3), "determinism DET": _num(det)}
+    above = None
+    if surr_det is not None and np.all(np.isfinite(surr_det)) and np.isfinite(det):
+        mu, sd = float(surr_det.mean()), float(surr_det.std(ddof=1))
+        z = (det - mu) / sd if sd > 0 else (math.inf if det > mu else 0.0)
+        above = bool(det > surr_det.max() and z >= 2.0)
+        numbers[f"DET of {k} IAAFT surrogates (mean ± std)"] = f"{mu:.3f} ± {sd:.3f}"
+        numbers["DET surrogate range"] = f"[{surr_det.min():.3f}, {surr_det.max():.3f}]"
+        numbers["DET above surrogates"] = above
+        note = (f"DET = {det:.3f} lies above all {k} surrogates ({mu:.3f} ± {sd:.3f}, {z:.1f} standard deviations): "
+                "more diagonal structure than a linear stochastic process with the same spectrum gives."
+                if above else
+                f"DET not above surrogates: DET = {det:.3f} against {mu:.3f} ± {sd:.3f} for {k} IAAFT surrogates "
+                "with the same spectrum and recurrence rate: linear correlations (or noise) draw as many "
+                "diagonal lines, so DET gives no evidence of determinism here.")
+    numbers.update({"mean diagonal line L": _num(res.mean_diagonal_length), "L_max": int(res.max_diagonal_length),
+                    "entropy of lines ENTR (nats)": _num(res.entropy), "laminarity LAM": _num(res.laminarity),
+                    "trapping time TT": _num(res.trapping_time)})
+    ctx.shared["rqa_det_above_surrogates"] = above
     fig, (ax,) = new_figure(4.2, 4.0)
     if not try_helper("recurrence", "plot_recurrence", res, ax):
         R = res.recurrence.matrix
         R = R.toarray() if hasattr(R, "toarray") else np.asarray(R)
         ax.imshow(R, cmap="binary", origin="lower")
-    return {"numbers": {"recurrence rate RR": _num(res.recurrence_rate, 3), "determinism DET": _num(res.determinism),
-                        "mean diagonal line L": _num(res.mean_diagonal_length), "L_max": int(res.max_diagonal_length),
-                        "entropy of lines ENTR (nats)": _num(res.entropy), "laminarity LAM": _num(res.laminarity),
-                        "trapping time TT": _num(res.trapping_time)},
+    return {"numbers": numbers,
             "settings": {"vectors": int(y.size - (m - 1) * d), "embedding": f"m = {m}, delay = {d} samples "
                          f"(after taking every {stride}-th sample)", "radius": f"{res.recurrence.radius:.4g} (fixed "
-                         "recurrence rate 5%)", "Theiler window": theiler, "l_min": res.l_min},
+                         "recurrence rate 5%)", "Theiler window": theiler, "l_min": res.l_min,
+                         "surrogate baseline": f"{k} IAAFT surrogates (seed {ctx.seed}), same RR and embedding; DET "
+                                               "counts when above all of them and ≥ 2 std above their mean"},
+            "text": note, "reliable": bool(above) if above is not None else False,
             "figures": [render_png(fig, "Recurrence plot of the last part of the series (black = recurrence)")],
             "result": res,
             "reading": "Long diagonal lines mean that close states stay close for a while (determinism); "
-                       "isolated points mean randomness; shorter lines for chaos than for periodic motion."}
+                       "isolated points mean randomness; shorter lines for chaos than for periodic motion. "
+                       "Smooth or strongly correlated noise also draws lines, hence the surrogate baseline."}
 
 
 # ====================================================================== models
@@ -613,19 +765,51 @@ def _sindy(ctx: Context) -> dict:
                        "set of terms that recurs under resampling points to the governing equations."}
 
 
+_VPT_THRESHOLD = 0.4  # Vlachas et al. (2020)
+_DIVERGED = 1e3  # normalised error (in training standard deviations) taken as a diverged forecast
+_SKILL_MARGIN = 0.05  # a model "beats the baselines" only with at least 5 % less integrated error
+
+
+def _forecast_errors(X: np.ndarray, pred: np.ndarray, s: int, horizon: int, scale: np.ndarray) -> np.ndarray:
+    """Normalised error e_k = sqrt(mean_c ((y_c − ŷ_c) / σ_c)²) of a forecast from start s (inf where
+    the forecast is not finite)."""
+    truth = X[s + 1: s + 1 + horizon]
+    pred = np.asarray(pred, dtype=float).reshape(truth.shape)
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.sqrt(np.mean(((truth - pred) / scale) ** 2, axis=1))
+    return np.where(np.isfinite(e), e, np.inf)
+
+
+def _vpt(e: np.ndarray, dt: float) -> tuple[float, bool]:
+    """(valid prediction time, capped at the horizon) at the 0.4 threshold."""
+    above = np.flatnonzero(e > _VPT_THRESHOLD)
+    return (float(above[0] * dt), False) if above.size else (float(e.size * dt), True)
+
+
 def _forecast(ctx: Context) -> dict:
+    """Forecast models against persistence and climatology, ranked by skill.
+
+    skill = 1 − (mean over starts of ∫ e(t) dt of the model) / (same for the better of persistence and
+    climatology, the training mean), e the normalised error; > 0 means the model beats both baselines over
+    the whole horizon (a model whose error sits at 1.0 cannot win by crossing a 0.4 threshold late); the best
+    model is named only if its skill exceeds 0.05 (``best`` None otherwise; ``skill`` is still the top one). A model
+    that raises, or whose forecast is not finite or exceeds 10³ standard deviations at any start, has failed
+    (skill −∞, listed). Valid prediction times capped at the horizon are lower bounds ("≥"). Lyapunov-time
+    conversions only with a reliable exponent.
+    """
     x = _series(ctx, 300, "the forecast comparison")
-    vpt_fn = _capability("forecast.metrics", "valid_prediction_time")
     NGRC = _capability(("learn", "learn.reservoir"), "NGRC")
     d = ctx.data
     X = d.x if d.n_channels <= 3 else d.x[:, :1]
     n = min(X.shape[0], 4000 if ctx.quick else 20000)
-    X = X[:n]
+    X = np.asarray(X[:n], dtype=float)
     n_train = int(0.75 * n)
-    delay = int(ctx.shared.get("delay", 1))
-    lam = ctx.shared.get("lyapunov")
-    lam = float(lam.exponent) if lam is not None and lam.exponent > 0 else None
-    horizon = min(n - n_train - 1, max(20, int(round(5.0 / (lam * ctx.dt)))) if lam else 200)
+    lam_res = ctx.shared.get("lyapunov")
+    lam = None
+    if lam_res is not None and bool(getattr(lam_res, "reliable", False)) and float(lam_res.exponent) > 0:
+        lam = float(lam_res.exponent)
+    # at most half the test part, so that the forecast starts spread over the other half
+    horizon = min(max(1, (n - n_train - 1) // 2), max(20, int(round(5.0 / (lam * ctx.dt)))) if lam else 200)
     models = {}
     if X.shape[1] == 1:
         m = int(ctx.shared.get("dimension", 3))
@@ -643,56 +827,126 @@ def _forecast(ctx: Context) -> dict:
         except SkipItem as exc:
             notes.append(str(exc))
     scale = X[:n_train].std(axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
     n_starts = 3 if ctx.quick else 5
-    starts = np.linspace(n_train, n - horizon - 1, n_starts).astype(int)
-    rows, curves, skipped = {}, {}, {}
+    starts = np.unique(np.linspace(n_train, n - horizon - 1, n_starts).astype(int))
+    dt = ctx.dt
+    # ---- baselines: persistence (last value) and climatology (training mean)
+    mean = X[:n_train].mean(axis=0)
+    base_err = {"persistence (last value)": [_forecast_errors(X, np.repeat(X[s: s + 1], horizon, axis=0), s,
+                                                              horizon, scale) for s in starts],
+                "climatology (training mean)": [_forecast_errors(X, np.repeat(mean[None], horizon, axis=0), s,
+                                                                 horizon, scale) for s in starts]}
+    curves = {k: np.mean(v, axis=0) for k, v in base_err.items()}
+    integral = {k: float(np.mean([dt * e.sum() for e in v])) for k, v in base_err.items()}
+    baseline = min(integral, key=integral.get)
+    ref = integral[baseline]
+    # ---- models
+    table: dict[str, dict] = {}
+    failures: dict[str, str] = {}
     for label, model in models.items():
         try:
-            model.fit(X[:n_train], dt=ctx.dt)
+            model.fit(X[:n_train], dt=dt)
             hist = model.required_history
             hist = int(hist() if callable(hist) else hist)
-            vpts, errs = [], []
+            errs = []
             for s in starts:
-                pred = model.forecast(X[s - hist + 1: s + 1], horizon)
-                v = vpt_fn(X[s + 1: s + 1 + horizon], pred, ctx.dt, lam, scale=scale)
-                vpts.append(v.time)
-                errs.append(v.error)
-            rows[label] = float(np.mean(vpts))
-            curves[label] = np.mean(errs, axis=0)
-        except Exception as exc:  # one failing model does not sink the comparison
-            skipped[label] = f"{type(exc).__name__}: {exc}"
-    # persistence baseline
-    vp = [vpt_fn(X[s + 1: s + 1 + horizon], np.repeat(X[s: s + 1], horizon, axis=0), ctx.dt, lam, scale=scale)
-          for s in starts]
-    rows["persistence (last value)"] = float(np.mean([v.time for v in vp]))
-    curves["persistence (last value)"] = np.mean([v.error for v in vp], axis=0)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    pred = model.forecast(X[s - hist + 1: s + 1], horizon)
+                errs.append(_forecast_errors(X, pred, s, horizon, scale))
+        except Exception as exc:  # one failing model does not sink the comparison: it is listed as failed
+            failures[label] = f"{type(exc).__name__}: {exc}"
+            table[label] = {"skill": float("-inf"), "failed": True, "vpt": float("nan"), "vpt_capped": False}
+            continue
+        bad = [e for e in errs if not np.all(e < _DIVERGED)]
+        vp = [_vpt(e, dt) for e in errs]
+        vpt, capped = float(np.mean([v for v, _ in vp])), any(c for _, c in vp)
+        if bad:
+            failures[label] = (f"diverged (non-finite or beyond {_DIVERGED:g} standard deviations) at {len(bad)} "
+                               f"of {len(errs)} starts")
+            table[label] = {"skill": float("-inf"), "failed": True, "vpt": vpt, "vpt_capped": capped}
+            continue
+        curves[label] = np.mean(errs, axis=0)
+        err_int = float(np.mean([dt * e.sum() for e in errs]))
+        table[label] = {"skill": 1.0 - err_int / ref if ref > 0 else float("nan"), "failed": False, "vpt": vpt,
+                        "vpt_capped": capped}
+    for label, e in base_err.items():
+        vp = [_vpt(v, dt) for v in e]
+        table[label] = {"skill": 1.0 - integral[label] / ref if ref > 0 else float("nan"), "failed": False,
+                        "vpt": float(np.mean([v for v, _ in vp])), "vpt_capped": any(c for _, c in vp),
+                        "baseline": True}
+    ok_models = {k: v for k, v in table.items() if k in models and not v["failed"] and np.isfinite(v["skill"])}
+    top = max(ok_models, key=lambda k: ok_models[k]["skill"]) if ok_models else None
+    best_skill = ok_models[top]["skill"] if top is not None else float("nan")
+    best = top if top is not None and best_skill > _SKILL_MARGIN else None
+    reliable = bool(len(starts) >= 3 and top is not None and ref > 0)
+    ctx.shared["forecast_skill"] = {"best": best, "skill": float(best_skill), "baseline": baseline,
+                                    "models": {k: {kk: vv for kk, vv in v.items() if kk != "baseline"}
+                                               for k, v in table.items() if k in models},
+                                    "reliable": reliable}
+    # former key, kept for readers of {label: valid prediction time}: the best model by skill when it beats
+    # both baselines
+    ctx.shared["forecast"] = {best: table[best]["vpt"]} if best is not None else {}
+    # ---- figure and numbers
     fig, (ax,) = new_figure(7.5, 2.6)
-    tt = ctx.dt * np.arange(1, horizon + 1)
+    tt = dt * np.arange(1, horizon + 1)
     for label, c in curves.items():
-        ax.plot(tt, c, lw=1, label=label)
-    ax.axhline(0.4, color="0.4", ls=":", lw=0.8)
-    ax.set_ylim(0, 1.5)
+        ax.plot(tt, np.minimum(c, 10.0), lw=1, ls="--" if label in base_err else "-", label=label)
+    ax.axhline(_VPT_THRESHOLD, color="0.4", ls=":", lw=0.8)
+    ax.set_ylim(0, 1.6)
     ax.set_xlabel(f"lead time ({ctx.unit})")
     ax.set_ylabel("normalised error")
     ax.legend(fontsize=7)
-    ctx.shared["forecast"] = dict(rows)
-    numbers = {f"valid prediction time, {k} ({ctx.unit})": _num(v) for k, v in rows.items()}
-    if lam:
-        numbers.update({f"… in Lyapunov times, {k}": _num(v * lam, 3) for k, v in rows.items()})
-    text = " ".join(notes + [f"{k} failed: {v}." for k, v in skipped.items()])
-    return {"numbers": numbers, "settings": {"training samples": n_train, "forecast starts": len(starts),
-                                             "horizon (samples)": horizon, "error threshold": 0.4,
-                                             "channels": ", ".join(d.columns[: X.shape[1]])},
-            "text": text, "figures": [render_png(fig, "Mean normalised forecast error against lead time")],
-            "reading": "The valid prediction time is how long a forecast stays within 40 % of the signal's "
-                       "spread (Vlachas et al. 2020); for chaos it is bounded by a few Lyapunov times."}
+
+    def vpt_text(row: dict) -> str:
+        if not np.isfinite(row["vpt"]):
+            return "—"
+        v = f"{row['vpt']:.4g}"
+        return f"≥ {v}" if row["vpt_capped"] else v
+
+    numbers: dict = {}
+    for label, row in table.items():
+        numbers[f"skill vs {baseline}, {label}"] = "failed" if row["failed"] else _num(row["skill"], 3)
+    for label, row in table.items():
+        numbers[f"valid prediction time, {label} ({ctx.unit})"] = vpt_text(row)
+        if lam and np.isfinite(row["vpt"]):
+            lt = f"{row['vpt'] * lam:.3g}"
+            numbers[f"… in Lyapunov times, {label}"] = f"≥ {lt}" if row["vpt_capped"] else lt
+    numbers["best model"] = best if best is not None else "none beats the baselines"
+    if best is not None:
+        text = (f"{best} beats both baselines: its time-integrated error is {100 * best_skill:.3g} % below that of "
+                f"{baseline}, the better baseline.")
+    elif top is not None:
+        text = (f"No model beats the better baseline ({baseline}) by more than {100 * _SKILL_MARGIN:g} % over the "
+                f"horizon (best: {top}, skill {best_skill:.2g}).")
+    else:
+        text = "Every model failed."
+    text = " ".join([text] + notes + [f"{k} failed: {v}." for k, v in failures.items()])
+    if not reliable:
+        text += f" Only {len(starts)} forecast start(s) fit after the training part: the ranking is unreliable."
+    lam_note = ("λ1 not used (no reliable estimate): times in " + ctx.unit) if lam is None else f"λ1 = {lam:.4g}"
+    return {"numbers": numbers,
+            "settings": {"training samples": n_train, "forecast starts": int(len(starts)),
+                         "horizon (samples)": int(horizon), "skill": "1 − ∫e dt (model) / ∫e dt (better of "
+                         "persistence and climatology), averaged over starts", "VPT error threshold": _VPT_THRESHOLD,
+                         "failure": f"exception, non-finite forecast or error > {_DIVERGED:g} std",
+                         "Lyapunov exponent": lam_note, "channels": ", ".join(d.columns[: X.shape[1]])},
+            "text": text, "figures": [render_png(fig, "Mean normalised forecast error against lead time (dashed: "
+                                                      "baselines; dotted: the 0.4 VPT threshold)")],
+            "result": ctx.shared["forecast_skill"], "reliable": reliable,
+            "reading": "Skill compares the whole error curve with the better of two trivial forecasts (repeat the "
+                       "last value; predict the mean): only a positive skill means the model has learned "
+                       "something. The valid prediction time is how long the error stays below 40 % of the "
+                       "signal's spread (Vlachas et al. 2020); '≥' marks forecasts still valid at the horizon."}
 
 
 # ====================================================================== registry
 SECTION_BUILDERS: list[tuple[str, str, str, list[tuple[str, str, Callable[[Context], dict]]]]] = [
     ("overview", "Data overview", "What the data are and what was done to them before analysis.",
      [("series", "Time series", _overview_series),
-      ("stationarity", "Stationarity check", _overview_stationarity)]),
+      ("seasonality", "Periodicity / seasonality check", _overview_seasonality),
+      ("stationarity", "Trend check", _overview_stationarity)]),
     ("reconstruction", "State-space reconstruction",
      "A state space is rebuilt from the analysed channel with delay coordinates (Takens 1981).",
      [("delay", "Delay", _recon_delay),
