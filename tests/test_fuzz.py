@@ -232,6 +232,14 @@ ENTRY_POINTS = {
     "time_reversal_asymmetry": lambda x: A.time_reversal_asymmetry(x),
     "prediction_error": lambda x: A.prediction_error(x, dimension=2, delay=1),
     "end_to_end_segment": lambda x: A.end_to_end_segment(x),
+    "dominant_period": lambda x: A.dominant_period(x),
+    "pseudoperiodic_settings": lambda x: A.pseudoperiodic_settings(x, seed=0),
+    # analysis: stationarity
+    "detrend": lambda x: A.detrend(x),
+    "deseason": lambda x: A.deseason(x, 17.3),
+    "kpss_test": lambda x: A.kpss_test(x),
+    "seasonality": lambda x: A.seasonality(x),
+    "trend_test": lambda x: A.trend_test(x),
     # analysis: reading exponent vectors / states
     "kaplan_yorke_dimension": lambda x: A.kaplan_yorke_dimension(x),
     "pesin_entropy": lambda x: A.pesin_entropy(x),
