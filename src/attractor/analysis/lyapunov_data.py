@@ -44,6 +44,7 @@ __all__ = [
 _AUTO_DIM_SAMPLES = 100_000  # Cao's method runs on at most this many leading samples
 _MAX_JUMP_RATIO = 10.0  # S(1) - S(0) above this many fitted slopes per sample: noise floor
 _MIN_EFOLDS = 0.2  # the fitted line must rise by at least this much (ln units)
+_MIN_PERIODS = 15  # the delay vectors must span this many Theiler windows (independent returns)
 _ALT_REFERENCES = 2000  # references of the alternative-dimension curves (uncertainty only)
 
 
@@ -606,6 +607,7 @@ def max_lyapunov_from_data(
         "growth of at least 0.2 e-folds": bool(efolds >= _MIN_EFOLDS),
         "neighbours recur across the series": bool(recurrence >= 0.05),
         "no noise jump": bool(jump_ratio <= _MAX_JUMP_RATIO),
+        "at least 15 Theiler windows of data": bool(n_vec >= _MIN_PERIODS * theiler),
     }
     reliable = all(checks.values())
     diag = (f"fit over k = {a}..{b} samples (t = {a * dt:.4g}..{b * dt:.4g}) of a curve saturating near "
@@ -635,6 +637,9 @@ def max_lyapunov_from_data(
                 f"nearest neighbours are close in time only (median separation {recurrence:.1%} of the "
                 "series): the trajectory does not return to earlier states (non-stationary data such as a "
                 "random walk or trend, or far too short a series)"),
+            "at least 15 Theiler windows of data": (
+                f"the {n_vec} delay vectors span only {n_vec / max(theiler, 1):.1f} Theiler windows (mean "
+                "periods; at least 15 are needed for neighbours from enough independent returns)"),
             "no noise jump": (f"the distances jump by {jump:.2g} (ln units) in the first sample, "
                               f"{jump_ratio:.0f} times the fitted growth per sample: measurement noise "
                               "dominates small distances and biases the slope (low)"),
