@@ -30,6 +30,7 @@ import numpy as np
 import attractor
 from attractor.analysis.dimensions import correlation_dimension
 from attractor.analysis.lyapunov_data import max_lyapunov_from_data
+from attractor.core.errors import AttractorError
 
 TRUTH = {  # system: (lambda_1 per time unit / iteration, D2)
     "lorenz": (0.9056, 2.05),
@@ -79,9 +80,18 @@ def one_run(system: str, n: int, seed: int) -> Run:
     t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ly = max_lyapunov_from_data(x, dt)
-        d2 = correlation_dimension(x, dimension=max(ly.dimension, 2), delay=ly.delay, theiler=ly.theiler)
+        try:
+            ly = max_lyapunov_from_data(x, dt)
+        except AttractorError:  # a clear refusal (e.g. too short for the embedding) = not reported
+            return Run(False, None, False, None, time.perf_counter() - t0)
+        try:
+            d2 = correlation_dimension(x, dimension=max(ly.dimension, 2), delay=ly.delay, theiler=ly.theiler)
+        except AttractorError:
+            d2 = None
     sec = time.perf_counter() - t0
+    if d2 is None:
+        lo, hi = ly.confidence_interval
+        return Run(bool(ly.reliable), None if truth[0] is None else bool(lo <= truth[0] <= hi), False, None, sec)
     lo, hi = ly.confidence_interval
     dlo, dhi = d2.confidence_interval
     return Run(bool(ly.reliable), None if truth[0] is None else bool(lo <= truth[0] <= hi),

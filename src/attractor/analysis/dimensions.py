@@ -742,11 +742,17 @@ def correlation_dimension(
     else:
         recurrence_ratio = float("nan")
     d_hi = ci[1]
+    # measurement noise fills the embedding space at small r: local slopes rise towards m there
+    below = usable & np.isfinite(slopes) & (np.arange(r.size) < fit.start)
+    noise_rise = bool(below.sum() >= 2 and np.median(slopes[below]) > fit.slope * (1.0 + 2.0 * tolerance))
     checks = {
         "scaling region": bool(fit.found),
-        "segments agree": bool(len(seg_d2) == n_seg),
+        "segment estimates available": bool(len(seg_d2) == n_seg),
         "interval within ±50 %": bool(fit.slope > 0 and z * sigma <= 0.5 * fit.slope),
-        "below the embedding dimension": bool(d_hi < pts.shape[1] - 0.5 or pts.shape[1] == 1),
+        # delay embeddings only: D2 ~ m means the data fill the embedding space (noise-like)
+        "below the embedding dimension": bool(dimension is None or pts.shape[1] == 1
+                                              or fit.slope < pts.shape[1] - 0.5),
+        "no noise rise at small radii": not noise_rise,
         "length rule N >= 10^(2 + 0.4 D2)": bool(n_pts >= 10 ** (2.0 + 0.4 * max(d_hi, 0.0))),
         "stationary pair statistics": bool(np.isfinite(recurrence_ratio) and recurrence_ratio <= 2.0),
     }
