@@ -497,8 +497,8 @@ class CorrelationDimensionResult:
         Radii eligible for the scaling region (enough pairs, not saturated, above the
         distance-zero floor of repeated points).
     reliable : bool
-        False if the automatic rule found no scaling region (a ``ReliabilityWarning`` was
-        issued and the fit uses the straightest short window instead).
+        True only if every entry of ``checks`` holds (see :func:`correlation_dimension`,
+        "Reliability"); otherwise a ``ReliabilityWarning`` was issued.
     embedding_dimension, delay, theiler, metric, n_points, n_reference
         Settings actually used (``embedding_dimension`` is the number of coordinates of the
         points; ``delay`` is None when ``x`` was used as is).
@@ -508,6 +508,21 @@ class CorrelationDimensionResult:
         :func:`correlation_sum`).
     zero_distance_fraction : float
         Fraction of eligible pairs at distance exactly 0 (repeated points).
+    sigma : float
+        Calibrated standard uncertainty of D2 (see :func:`correlation_dimension`).
+    confidence_interval : tuple of float
+        ``dimension -+ z * sigma`` at level ``confidence`` (normal quantile ``z``).
+    confidence : float
+        Level of the interval.
+    fractal : bool or None
+        ``|D2 - nearest integer| > 2 sigma`` when reliable, else None (no claim).
+    sigma_window, sigma_segment, sigma_curvature : float
+        The components of ``sigma`` (spread over admissible scaling regions, over data
+        segments, and of the local slopes inside the region); NaN where not available.
+    segment_dimensions : tuple of float
+        D2 of each data segment over the same radii.
+    checks : dict of str to bool
+        The reliability checks and whether each passed.
     """
 
     dimension: float
@@ -651,10 +666,38 @@ def correlation_dimension(
         Reference-point subsampling threshold (see :func:`correlation_sum`).
     seed : int or numpy.random.Generator or None
         Randomness for reference subsampling and the default radii.
+    confidence : float in (0, 1)
+        Level of ``confidence_interval``.
+    n_segments : int
+        Number of contiguous data segments whose D2 spread enters ``sigma`` (1: none).
+    systematic : float >= 0
+        Relative systematic term of ``sigma`` (default 6 % of D2): the bias of the finite-N
+        Grassberger-Procaccia slope that no internal spread shows, e.g. the logarithmic
+        correction of C(r) for the logistic map (local slopes ~0.9 for D2 = 1 at any
+        practical N). Its size is calibrated by ``benchmarks/bench_coverage.py``.
 
     Returns
     -------
     CorrelationDimensionResult
+
+    Notes
+    -----
+    **Uncertainty.** ``sigma`` adds in quadrature: the length-weighted (squared) spread of
+    the slopes over *every* admissible scaling region of the rule above; the spread of D2
+    over ``n_segments`` contiguous segments of the points (C(r) recomputed on each, same
+    radii and window; std / sqrt(n_segments)); the range of the local slopes in the chosen
+    region / sqrt(12) (curvature of ln C); the regression standard error; and the
+    systematic term. The interval is ``D2 -+ z sigma``.
+
+    **Reliability.** ``reliable`` is True only if: a scaling region was found; every segment
+    gave an estimate; the interval is within +-50 % of D2; D2 < m - 0.5 for a delay embedding
+    in m dimensions (else the data fill the embedding space, as noise does); the series is
+    long enough for the upper end of the interval, N >= 10^(2 + 0.4 D2_high) (Tsonis,
+    Elsner & Georgakakos 1993, stricter here than Eckmann & Ruelle's D2 < 2 log10 N); the
+    local slopes below the region do not rise above (1 + 2 tolerance) D2 (noise fills the
+    space at small r); and close pairs come from the whole series: the mean within-segment
+    C at the top of the region is at most twice the overall C (a random walk only finds
+    close points nearby in time). ``fractal`` is then ``|D2 - round(D2)| > 2 sigma``.
     """
     pts = _points(x, dimension, delay)
     theiler = _default_theiler(x, theiler)
