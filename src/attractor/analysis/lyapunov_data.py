@@ -415,8 +415,8 @@ def max_lyapunov_from_data(
     window, embedding dimension and neighbour) dominates its sampling error, so the
     interval re-estimates the slope over all of them on the already computed neighbours:
     the curves of the first and (Rosenstein) second nearest neighbour in dimension ``m``
-    and of the nearest neighbour in ``m + 1 .. m + dimension_spread`` (at most 2000
-    references each, same saturation cap), each with all its admissible windows. Each of
+    and of the nearest neighbour in ``m + 1 .. m + dimension_spread`` (the alternatives
+    with at most 2000 references each, same saturation cap), each with all its admissible windows. Each of
     ``n_bootstrap`` replicates resamples up to 50 time-contiguous blocks of the data (the
     same time blocks for every curve), picks one curve at random and one of its admissible
     windows with probability proportional to the squared window length, and refits the slope
@@ -588,8 +588,11 @@ def max_lyapunov_from_data(
     tried = [dimension]
     k_alt = int(min(curve.size, fit.saturation + 1))  # alternatives are fitted before the same saturation
     if method == "rosenstein" and nbrs.shape[1] > 1 and np.any(nbrs[:, 1] >= 0):
-        second = np.ascontiguousarray(nbrs[:, 1:2])
-        s_v, c_v = divergence_sums(points, refs, second, starts, 0, k_alt)
+        sub = np.arange(0, n_refs, max(1, -(-n_refs // _ALT_REFERENCES)))  # evenly thinned references
+        r_sub = refs[sub]
+        st_sub = np.searchsorted(r_sub, edges, side="left").astype(np.int64)
+        st_sub[-1] = r_sub.size
+        s_v, c_v = divergence_sums(points, r_sub, np.ascontiguousarray(nbrs[sub, 1:2]), st_sub, 0, k_alt)
         variants.append((s_v, c_v, _linear_windows(_curve(s_v, c_v), min_fit_points, float(r2_min),
                                                    float(slope_tol), min_end=(dimension - 1) * delay,
                                                    sat=fit.saturation)))
