@@ -372,7 +372,7 @@ def max_lyapunov_from_data(
     seed: int | np.random.Generator | None = 0,
     saturation_fraction: float = 0.7,
     dimension_spread: int = 2,
-    systematic: float = 0.02,
+    systematic: float = 0.03,
 ) -> MaxLyapunovFromDataResult:
     """Largest Lyapunov exponent of a series from the divergence of nearby delay vectors.
 
@@ -480,7 +480,7 @@ def max_lyapunov_from_data(
         The interval also uses embedding dimensions ``dimension + 1 .. dimension +
         dimension_spread`` (when the data are long enough).
     systematic : float >= 0
-        Relative systematic term (default 2 % of the estimate, as a standard deviation) added
+        Relative systematic term (default 3 % of the estimate, as a standard deviation) added
         in quadrature to each side of the interval: the residual bias of the divergence
         method that the re-estimates do not show (calibrated by the coverage study).
 
