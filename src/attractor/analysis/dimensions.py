@@ -345,6 +345,7 @@ class _Fit:
     r_squared: float
     spread: float        # std of local slopes within [start, stop)
     found: bool
+    windows: tuple = ()  # every admissible (start, stop) window (empty if none qualified)
 
 
 def _local_slopes(u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -397,6 +398,7 @@ def _scaling_fit(u: np.ndarray, v: np.ndarray, valid: np.ndarray, *, tolerance: 
             "a slope (widen the radii / sizes or give more data).")
     runs = np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1)
     short = min(min_points, max(len(rn) for rn in runs))
+    admissible: list[tuple[int, int]] = []
     best = None       # (span, start, stop, spread or None until a tie needs it)
     fallback = None   # (relative deviation, start, stop) over windows of length `short`
     for run in runs:
@@ -413,6 +415,7 @@ def _scaling_fit(u: np.ndarray, v: np.ndarray, valid: np.ndarray, *, tolerance: 
                     fallback = (rel, run[i], run[j - 1] + 1)
                 if j - i < min_points or med <= min_slope or rel > tolerance:
                     continue
+                admissible.append((int(run[i]), int(run[j - 1] + 1)))
                 # ranking: wider span first, then smaller spread of slopes (computed only
                 # for ties in span, which are rare)
                 span = float(u[run[j - 1]] - u[run[i]])
@@ -437,7 +440,24 @@ def _scaling_fit(u: np.ndarray, v: np.ndarray, valid: np.ndarray, *, tolerance: 
     sel = sel[ok[sel]]
     b, a, se, r2 = _ols(u[sel], v[sel])
     spread = float(np.std(slopes[sel], ddof=1)) if sel.size > 1 else float("nan")
-    return _Fit(int(start), int(stop), b, a, se, r2, spread, found)
+    return _Fit(int(start), int(stop), b, a, se, r2, spread, found, tuple(admissible))
+
+
+def _window_slopes(u: np.ndarray, v: np.ndarray, windows) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares slopes of ``v`` on ``u`` over each ``(start, stop)`` window, and the
+    window lengths (points); NaN where a window has fewer than 2 finite points."""
+    if not len(windows):
+        return np.zeros(0), np.zeros(0)
+    w = np.asarray(windows, dtype=np.int64)
+    fin = np.isfinite(v) & np.isfinite(u)
+    uu, vv = np.where(fin, u, 0.0), np.where(fin, v, 0.0)
+    c = [np.concatenate(([0.0], np.cumsum(t))) for t in (fin.astype(float), uu, uu * uu, vv, uu * vv)]
+    a, b = w[:, 0], w[:, 1]
+    n, su, suu, sv, suv = (t[b] - t[a] for t in c)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slope = (suv - su * sv / n) / (suu - su * su / n)
+    slope = np.where(n >= 2, slope, np.nan)
+    return slope, n
 
 
 # --------------------------------------------------------------------------------------
@@ -477,8 +497,8 @@ class CorrelationDimensionResult:
         Radii eligible for the scaling region (enough pairs, not saturated, above the
         distance-zero floor of repeated points).
     reliable : bool
-        False if the automatic rule found no scaling region (a ``ReliabilityWarning`` was
-        issued and the fit uses the straightest short window instead).
+        True only if every entry of ``checks`` holds (see :func:`correlation_dimension`,
+        "Reliability"); otherwise a ``ReliabilityWarning`` was issued.
     embedding_dimension, delay, theiler, metric, n_points, n_reference
         Settings actually used (``embedding_dimension`` is the number of coordinates of the
         points; ``delay`` is None when ``x`` was used as is).
@@ -488,6 +508,21 @@ class CorrelationDimensionResult:
         :func:`correlation_sum`).
     zero_distance_fraction : float
         Fraction of eligible pairs at distance exactly 0 (repeated points).
+    sigma : float
+        Calibrated standard uncertainty of D2 (see :func:`correlation_dimension`).
+    confidence_interval : tuple of float
+        ``dimension -+ z * sigma`` at level ``confidence`` (normal quantile ``z``).
+    confidence : float
+        Level of the interval.
+    fractal : bool or None
+        ``|D2 - nearest integer| > 2 sigma`` when reliable, else None (no claim).
+    sigma_window, sigma_segment, sigma_curvature : float
+        The components of ``sigma`` (spread over admissible scaling regions, over data
+        segments, and of the local slopes inside the region); NaN where not available.
+    segment_dimensions : tuple of float
+        D2 of each data segment over the same radii.
+    checks : dict of str to bool
+        The reliability checks and whether each passed.
     """
 
     dimension: float
@@ -511,6 +546,15 @@ class CorrelationDimensionResult:
     n_reference: int
     exact: bool
     zero_distance_fraction: float
+    sigma: float = float("nan")
+    confidence_interval: tuple[float, float] = (float("nan"), float("nan"))
+    confidence: float = 0.95
+    fractal: bool | None = None
+    sigma_window: float = float("nan")
+    sigma_segment: float = float("nan")
+    sigma_curvature: float = float("nan")
+    segment_dimensions: tuple = ()
+    checks: dict = field(default_factory=dict)
 
     def __float__(self) -> float:
         return float(self.dimension)
@@ -572,6 +616,9 @@ def correlation_dimension(
     min_points: int = 5,
     max_points: int | None = _DEFAULT_MAX_POINTS,
     seed: int | np.random.Generator | None = 0,
+    confidence: float = 0.95,
+    n_segments: int = 4,
+    systematic: float = 0.06,
 ) -> CorrelationDimensionResult:
     """Correlation dimension D2 (Grassberger & Procaccia 1983).
 
@@ -619,10 +666,38 @@ def correlation_dimension(
         Reference-point subsampling threshold (see :func:`correlation_sum`).
     seed : int or numpy.random.Generator or None
         Randomness for reference subsampling and the default radii.
+    confidence : float in (0, 1)
+        Level of ``confidence_interval``.
+    n_segments : int
+        Number of contiguous data segments whose D2 spread enters ``sigma`` (1: none).
+    systematic : float >= 0
+        Relative systematic term of ``sigma`` (default 6 % of D2): the bias of the finite-N
+        Grassberger-Procaccia slope that no internal spread shows, e.g. the logarithmic
+        correction of C(r) for the logistic map (local slopes ~0.9 for D2 = 1 at any
+        practical N). Its size is calibrated by ``benchmarks/bench_coverage.py``.
 
     Returns
     -------
     CorrelationDimensionResult
+
+    Notes
+    -----
+    **Uncertainty.** ``sigma`` adds in quadrature: the length-weighted (squared) spread of
+    the slopes over *every* admissible scaling region of the rule above; the spread of D2
+    over ``n_segments`` contiguous segments of the points (C(r) recomputed on each, same
+    radii and window; std / sqrt(n_segments)); the range of the local slopes in the chosen
+    region / sqrt(12) (curvature of ln C); the regression standard error; and the
+    systematic term. The interval is ``D2 -+ z sigma``.
+
+    **Reliability.** ``reliable`` is True only if: a scaling region was found; every segment
+    gave an estimate; the interval is within +-50 % of D2; D2 < m - 0.5 for a delay embedding
+    in m dimensions (else the data fill the embedding space, as noise does); the series is
+    long enough for the upper end of the interval, N >= 10^(2 + 0.4 D2_high) (Tsonis,
+    Elsner & Georgakakos 1993, stricter here than Eckmann & Ruelle's D2 < 2 log10 N); the
+    local slopes below the region do not rise above (1 + 2 tolerance) D2 (noise fills the
+    space at small r); and close pairs come from the whole series: the mean within-segment
+    C at the top of the region is at most twice the overall C (a random walk only finds
+    close points nearby in time). ``fractal`` is then ``|D2 - round(D2)| > 2 sigma``.
     """
     pts = _points(x, dimension, delay)
     theiler = _default_theiler(x, theiler)
@@ -630,6 +705,11 @@ def correlation_dimension(
     min_pairs = check_positive_int(min_pairs, "min_pairs")
     min_points = check_positive_int(min_points, "min_points", minimum=2)
     tolerance = check_positive_float(tolerance, "tolerance")
+    confidence = check_positive_float(confidence, "confidence")
+    if not confidence < 1:
+        raise ValidationError(f"confidence must lie in (0, 1); got {confidence!r}.")
+    n_segments = check_positive_int(n_segments, "n_segments")
+    systematic = check_positive_float(systematic, "systematic") if systematic else 0.0
     _metric_code(metric)
     rng = _rng(seed)
     if radii is None:
@@ -660,15 +740,93 @@ def correlation_dimension(
             ReliabilityWarning, stacklevel=2)
     slopes = _local_slopes(u, v)
     emb_delay = None if dimension is None else int(delay)
+    n_pts = pts.shape[0]
+
+    # uncertainty: spread over admissible scaling regions + spread over data segments
+    win = fit.windows if fit.windows else ((fit.start, fit.stop),)
+    w_slopes, w_len = _window_slopes(u, v, win)
+    okw = np.isfinite(w_slopes)
+    w_slopes, w_len = w_slopes[okw], w_len[okw]
+    if w_slopes.size > 1:
+        wt = w_len ** 2 / np.sum(w_len ** 2)
+        sigma_window = float(np.sqrt(np.sum(wt * (w_slopes - np.sum(wt * w_slopes)) ** 2)))
+    else:
+        sigma_window = 0.0
+    seg_d2 = []
+    n_seg = int(n_segments)
+    seg_len = n_pts // n_seg if n_seg > 1 else 0
+    seg_c = []
+    if n_seg > 1 and seg_len >= theiler + 2 + min_points:
+        for q in range(n_seg):
+            pc_q = _pair_counts(pts[q * seg_len:(q + 1) * seg_len], r, theiler, metric, max_points, rng)
+            c_q = pc_q.counts / pc_q.totals
+            seg_c.append(c_q)
+            sel = np.arange(fit.start, fit.stop)
+            sel = sel[(c_q[sel] > 0) & usable[sel]]
+            if sel.size >= 2:
+                seg_d2.append(_ols(u[sel], np.log(c_q[sel]))[0])
+    if len(seg_d2) == n_seg:
+        sigma_segment = float(np.std(seg_d2, ddof=1) / np.sqrt(n_seg))
+    else:
+        sigma_segment = float("nan")
+    # the local slopes drift across the region (curvature of ln C): the small-r limit that D2
+    # stands for can lie anywhere in their range (uniform over it: range / sqrt(12))
+    in_win = slopes[fit.start:fit.stop]
+    in_win = in_win[np.isfinite(in_win)]
+    sigma_curvature = float(np.ptp(in_win) / np.sqrt(12.0)) if in_win.size > 1 else 0.0
+    sigma = float(np.sqrt(sigma_window ** 2 + (sigma_segment if np.isfinite(sigma_segment) else 0.0) ** 2
+                          + sigma_curvature ** 2 + fit.stderr ** 2 + (systematic * fit.slope) ** 2))
+    z = float(_norm_quantile(0.5 + confidence / 2))
+    ci = (fit.slope - z * sigma, fit.slope + z * sigma)
+    # recurrence: close pairs must come from everywhere in time, not only from within a segment
+    r_top = fit.stop - 1
+    if seg_c and c[r_top] > 0:
+        recurrence_ratio = float(np.mean([cq[r_top] for cq in seg_c]) / c[r_top])
+    else:
+        recurrence_ratio = float("nan")
+    d_hi = ci[1]
+    # measurement noise fills the embedding space at small r: local slopes rise towards m there
+    below = usable & np.isfinite(slopes) & (np.arange(r.size) < fit.start)
+    noise_rise = bool(below.sum() >= 2 and np.median(slopes[below]) > fit.slope * (1.0 + 2.0 * tolerance))
+    checks = {
+        "scaling region": bool(fit.found),
+        "segment estimates available": bool(len(seg_d2) == n_seg),
+        "interval within ±50 %": bool(fit.slope > 0 and z * sigma <= 0.5 * fit.slope),
+        # delay embeddings only: D2 ~ m means the data fill the embedding space (noise-like)
+        "below the embedding dimension": bool(dimension is None or pts.shape[1] == 1
+                                              or fit.slope < pts.shape[1] - 0.5),
+        "no noise rise at small radii": not noise_rise,
+        "length rule N >= 10^(2 + 0.4 D2)": bool(n_pts >= 10 ** (2.0 + 0.4 * max(d_hi, 0.0))),
+        "stationary pair statistics": bool(np.isfinite(recurrence_ratio) and recurrence_ratio <= 2.0),
+    }
+    reliable = all(checks.values())
+    fractal = bool(abs(fit.slope - round(fit.slope)) > 2.0 * sigma) if reliable else None
+    if fit.found and not reliable:
+        failed = [k for k, ok in checks.items() if not ok]
+        warnings.warn(
+            f"correlation_dimension: D2 = {fit.slope:.3g} ± {sigma:.2g} is unreliable: failed "
+            + ", ".join(failed) + f" (segment D2s {np.round(seg_d2, 2).tolist()}, pair-statistics ratio "
+            f"{recurrence_ratio:.2g}; a ratio well above 1 means close pairs come only from nearby times: "
+            "non-stationary data such as a random walk).", ReliabilityWarning, stacklevel=2)
     _readonly(r, c, slopes, pc.counts, usable)
     return CorrelationDimensionResult(
         dimension=fit.slope, uncertainty=fit.spread, stderr=fit.stderr, r_squared=fit.r_squared,
         scaling_region=(float(r[fit.start]), float(r[fit.stop - 1])),
         fit_slice=slice(fit.start, fit.stop), intercept=fit.intercept,
         radii=r, correlation_sum=c, local_slopes=slopes, pair_counts=pc.counts, usable=usable,
-        reliable=fit.found, embedding_dimension=int(pts.shape[1]), delay=emb_delay,
+        reliable=bool(reliable), embedding_dimension=int(pts.shape[1]), delay=emb_delay,
         theiler=theiler, metric=metric, n_points=pc.n_points, n_reference=pc.n_reference,
-        exact=pc.exact, zero_distance_fraction=float(zero_frac))
+        exact=pc.exact, zero_distance_fraction=float(zero_frac), sigma=sigma,
+        confidence_interval=(float(ci[0]), float(ci[1])), confidence=float(confidence), fractal=fractal,
+        sigma_window=sigma_window, sigma_segment=sigma_segment, sigma_curvature=sigma_curvature,
+        segment_dimensions=tuple(float(d) for d in seg_d2),
+        checks=checks)
+
+
+def _norm_quantile(p: float) -> float:
+    from scipy.stats import norm
+
+    return float(norm.ppf(p))
 
 
 # --------------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def delay_embed(x, dimension: int, delay: int) -> np.ndarray:
     """
     dimension = check_positive_int(dimension, "dimension")
     delay = check_positive_int(delay, "delay")
-    arr = as_series(x, "x", min_length=1, allow_constant=True)
+    arr = as_series(x, "x", min_length=1, allow_constant=True, check_magnitude=False)  # no arithmetic
     a2 = arr[:, None] if arr.ndim == 1 else arr
     span = (dimension - 1) * delay
     n_vec = a2.shape[0] - span
@@ -106,7 +106,7 @@ def autocorrelation(x, max_lag: int | None = None) -> np.ndarray:
     -------
     numpy.ndarray, shape (max_lag + 1,)
     """
-    arr = _as_2d(as_series(x, "x", min_length=2))
+    arr = _as_2d(as_series(x, "x", min_length=2, rescale=True))
     n = arr.shape[0]
     max_lag = n - 1 if max_lag is None else check_nonnegative_int(max_lag, "max_lag")
     if max_lag > n - 1:
@@ -172,7 +172,7 @@ def average_mutual_information(x, max_lag: int, n_bins: int | None = None) -> np
     -------
     numpy.ndarray, shape (max_lag + 1,)
     """
-    arr = _as_2d(as_series(x, "x", min_length=4))
+    arr = _as_2d(as_series(x, "x", min_length=4, rescale=True))
     max_lag = check_nonnegative_int(max_lag, "max_lag")
     n = arr.shape[0]
     if max_lag > n - 2:
@@ -196,7 +196,7 @@ def mean_period(x) -> float:
     float
         Mean period in samples (white noise gives about 4 samples; a sinusoid its period).
     """
-    arr = _as_2d(as_series(x, "x", min_length=4))
+    arr = _as_2d(as_series(x, "x", min_length=4, rescale=True))
     z = arr - arr.mean(axis=0)
     power = (np.abs(np.fft.rfft(z, axis=0)) ** 2).sum(axis=1)
     freqs = np.fft.rfftfreq(arr.shape[0])
@@ -217,7 +217,7 @@ def theiler_window(x, method: Literal["mean_period", "autocorr_1e"] = "mean_peri
     if method == "mean_period":
         return max(1, int(np.ceil(mean_period(x))))
     if method == "autocorr_1e":
-        arr = _as_2d(as_series(x, "x", min_length=4))
+        arr = _as_2d(as_series(x, "x", min_length=4, rescale=True))
         acf = _acf(arr, arr.shape[0] - 1)
         below = np.flatnonzero(acf < 1.0 / np.e)
         return max(1, int(below[0]) if below.size else arr.shape[0] - 1)
@@ -333,7 +333,7 @@ def estimate_delay(
     """
     if method not in ("ami", "autocorr", "autocorr_1e"):
         raise ValidationError(f"method must be 'ami', 'autocorr' or 'autocorr_1e'; got {method!r}.")
-    arr = _as_2d(as_series(x, "x", min_length=16))
+    arr = _as_2d(as_series(x, "x", min_length=16, rescale=True))
     n = arr.shape[0]
     auto = max_delay is None
     if auto:
@@ -654,7 +654,7 @@ def estimate_dimension(
         raise ValidationError(f"method must be 'cao' or 'fnn'; got {method!r}.")
     delay = check_positive_int(delay, "delay")
     max_dimension = check_positive_int(max_dimension, "max_dimension")
-    arr = _as_2d(as_series(x, "x", min_length=2))
+    arr = _as_2d(as_series(x, "x", min_length=2, rescale=True))
     n = arr.shape[0]
     if theiler is None:
         theiler = theiler_window(arr) if n >= 4 else 0
@@ -680,6 +680,10 @@ def estimate_dimension(
         e1 = E[1:] / E[:-1]
         with np.errstate(divide="ignore", invalid="ignore"):
             e2 = Es[1:] / Es[:-1]
+        if not (np.all(np.isfinite(e1)) and np.all(np.isfinite(e2))):
+            warnings.warn("estimate_dimension: Cao's E1/E2 are undefined (NaN/inf) for some d: nearest "
+                          "neighbours at zero distance (values repeat exactly, e.g. quantised or nearly constant "
+                          "data); the estimate is unreliable.", ReliabilityWarning, stacklevel=2)
         hit = np.flatnonzero(e1 >= e1_threshold)
         crit = f"smallest d with E1(d) >= {e1_threshold}"
         dim = int(dims[hit[0]]) if hit.size else max_dimension

@@ -42,7 +42,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from ..core.errors import InsufficientDataError, ReliabilityWarning, ValidationError
-from ..core.validation import as_series, check_positive_float, check_positive_int
+from ..core.validation import as_series, as_series_scaled, check_positive_float, check_positive_int
 from . import _dimension_kernels as _dk
 from . import _entropy_kernels as _ek
 
@@ -61,12 +61,21 @@ _LEAFSIZE = 16
 _MAX_ORDER = 12
 
 
-def _series(x: Any, min_length: int, what: str) -> np.ndarray:
-    arr = as_series(x, "x", min_length=1, allow_constant=False, multivariate=False)
+def _series(x: Any, min_length: int, what: str, rescale: bool = True) -> tuple[np.ndarray, int]:
+    """Validated series and the power of two ``k`` it was divided by (x = arr * 2**k).
+
+    Extreme magnitudes (|x| > 1e150 or all < 1e-150) are divided by an exact power of two when
+    ``rescale`` (the estimates are scale-invariant with a relative tolerance; a reported absolute
+    tolerance is scaled back by ``2**k``); with an absolute tolerance they are an error.
+    """
+    if rescale:
+        arr, k = as_series_scaled(x, "x", min_length=1, allow_constant=False, multivariate=False)
+    else:
+        arr, k = as_series(x, "x", min_length=1, allow_constant=False, multivariate=False), 0
     if arr.shape[0] < min_length:
         raise InsufficientDataError(
             f"x has {arr.shape[0]} samples; {what} needs at least {min_length}.")
-    return arr
+    return arr, k
 
 
 def _tolerance(arr: np.ndarray, r: float | None, relative: bool, tolerance: float | None,
@@ -191,7 +200,7 @@ def permutation_entropy(
     if base == 1.0:
         raise ValidationError("base must differ from 1.")
     span = (order - 1) * delay
-    arr = _series(x, span + 2, f"permutation entropy with order={order} and delay={delay} "
+    arr, k_scale = _series(x, span + 2, f"permutation entropy with order={order} and delay={delay} "
                   f"(at least two delay vectors: (order - 1) * delay + 2 samples)")
     n_vec = arr.shape[0] - span
     vecs = np.lib.stride_tricks.sliding_window_view(arr, span + 1)[:, ::delay]
@@ -329,14 +338,15 @@ def sample_entropy(
         When ``A == 0`` (the entropy is reported as ``inf``).
     """
     m = check_positive_int(m, "m")
-    arr = _series(x, m + 2, f"sample entropy with m={m} ((m + 2) samples: two templates)")
+    arr, k_scale = _series(x, m + 2, f"sample entropy with m={m} ((m + 2) samples: two templates)",
+                           relative and tolerance is None)
     r_abs = _tolerance(arr, r, relative, tolerance, 0.2)
     # a strict match d < r is exactly d <= (largest float below r): Chebyshev distances are
     # computed with one rounding (the subtraction), so no distance lies between the two.
     r_count = r_abs if closed else float(np.nextafter(r_abs, 0.0))
     a, b, n_t = _sampen_counts(arr, m, r_count)
     return SampleEntropyResult(entropy=_sampen_value(a, b, m, r_abs, stacklevel=3), m=m,
-                               r=r_abs, A=a, B=b, n_templates=n_t)
+                               r=float(np.ldexp(r_abs, k_scale)), A=a, B=b, n_templates=n_t)
 
 
 def _sampen_value(a: int, b: int, m: int, r_abs: float, stacklevel: int) -> float:
@@ -425,12 +435,13 @@ def approximate_entropy(
     ApproximateEntropyResult
     """
     m = check_positive_int(m, "m")
-    arr = _series(x, m + 2, f"approximate entropy with m={m} ((m + 2) samples)")
+    arr, k_scale = _series(x, m + 2, f"approximate entropy with m={m} ((m + 2) samples)",
+                           relative and tolerance is None)
     r_abs = _tolerance(arr, r, relative, tolerance, 0.2)
     phi_m = _phi(arr, m, r_abs)
     phi_m1 = _phi(arr, m + 1, r_abs)
     return ApproximateEntropyResult(entropy=phi_m - phi_m1, phi_m=phi_m, phi_m1=phi_m1, m=m,
-                                    r=r_abs)
+                                    r=float(np.ldexp(r_abs, k_scale)))
 
 
 # --------------------------------------------------------------------------------------
@@ -511,8 +522,8 @@ def multiscale_entropy(
     if sc.size == 0:
         raise ValidationError("scales is empty; give at least one scale.")
     need = int(sc.max()) * (m + 2)
-    arr = _series(x, need, f"multiscale entropy up to scale {int(sc.max())} with m={m} "
-                  f"(scale * (m + 2) samples)")
+    arr, k_scale = _series(x, need, f"multiscale entropy up to scale {int(sc.max())} with m={m} "
+                           f"(scale * (m + 2) samples)", relative and tolerance is None)
     r_abs = _tolerance(arr, r, relative, tolerance, 0.15)
     ent = np.empty(sc.size)
     A = np.empty(sc.size, dtype=np.int64)
@@ -532,4 +543,4 @@ def multiscale_entropy(
     for a_ in (sc, ent, A, B, npts):
         a_.flags.writeable = False
     return MultiscaleEntropyResult(scales=sc, entropy=ent, A=A, B=B, n_points=npts, m=m,
-                                   r=r_abs)
+                                   r=float(np.ldexp(r_abs, k_scale)))

@@ -27,6 +27,7 @@ from scipy.spatial import cKDTree
 from ..core.errors import InsufficientDataError, ReliabilityWarning, ValidationError
 from ..core.validation import (
     as_series,
+    as_series_scaled,
     check_nonnegative_int,
     check_positive_float,
     check_positive_int,
@@ -435,7 +436,11 @@ def recurrence_matrix(x, radius: float | None = None, recurrence_rate: float | N
 
     span = (dimension - 1) * delay
     min_vectors = max(2, theiler + 1)
-    arr = as_series(x, "x", min_length=span + min_vectors, allow_constant=False)
+    # extreme magnitudes (|x| > 1e150 or < 1e-150) are divided by an exact power of two 2**k so
+    # distances neither overflow nor underflow; a given radius is scaled alike, the result back
+    arr, k = as_series_scaled(x, "x", min_length=span + min_vectors, allow_constant=False)
+    if radius is not None and k:
+        radius = float(np.ldexp(radius, -k))
     Y = delay_embed(arr, dimension, delay)
     n = Y.shape[0]
     if sparse is None:
@@ -462,7 +467,7 @@ def recurrence_matrix(x, radius: float | None = None, recurrence_rate: float | N
         count = int(np.count_nonzero(mat))
         mat.setflags(write=False)
     return RecurrenceMatrix(
-        matrix=mat, radius=float(radius), recurrence_rate=count / total, target_rate=rate,
+        matrix=mat, radius=float(np.ldexp(radius, k)), recurrence_rate=count / total, target_rate=rate,
         dimension=dimension, delay=delay, metric=metric, theiler=theiler,
     )
 
@@ -607,8 +612,14 @@ def rqa(x, radius: float | None = None, recurrence_rate: float | None = None,
             "DET, L, ENTR, LAM and TT are undefined (NaN). Increase the radius or recurrence rate.",
             ReliabilityWarning, stacklevel=2,
         )
-    det, L, lmax, entr, _ = _line_stats(hist_d, l_min)
-    lam, tt, vmax, _, _ = _line_stats(hist_v, v_min)
+    det, L, lmax, entr, n_diag = _line_stats(hist_d, l_min)
+    lam, tt, vmax, _, n_vert = _line_stats(hist_v, v_min)
+    if n_rec > 0 and (n_diag == 0 or n_vert == 0):
+        missing = [f"no diagonal line of length >= l_min={l_min} (L, ENTR and DIV are undefined: NaN)"
+                   if n_diag == 0 else "",
+                   f"no vertical line of length >= v_min={v_min} (TT is undefined: NaN)" if n_vert == 0 else ""]
+        warnings.warn("the recurrence matrix has " + "; ".join(m for m in missing if m)
+                      + ". Use more data or a larger radius / recurrence rate.", ReliabilityWarning, stacklevel=2)
     recurrence = RecurrenceMatrix(
         matrix=csr, radius=base.radius, recurrence_rate=n_rec / total, target_rate=base.target_rate,
         dimension=base.dimension, delay=base.delay, metric=base.metric, theiler=theiler,

@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import ReliabilityWarning, ValidationError
-from ..core.validation import as_float_array, check_positive_float, check_positive_int
+from ..core.validation import MAX_MAGNITUDE, as_float_array, check_positive_float, check_positive_int
 
 __all__ = [
     "rmse", "nrmse", "mae", "smape", "valid_prediction_time", "ValidPredictionTime",
@@ -342,13 +342,16 @@ def score_forecast(y_true, y_pred, *, dt: float, lyapunov_exponent: float | None
 
     Keys: ``rmse``, ``nrmse``, ``mae``, ``smape`` (0–200), ``vpt_time``, ``vpt_lyapunov``
     (valid prediction time with ``threshold`` on the normalised error), ``spectrum_hellinger``.
-    Non-finite forecasts get ``inf`` errors, ``smape`` 200 and zero valid time.
+    ``vpt_lyapunov`` is NaN (not applicable) when no ``lyapunov_exponent`` is given, and
+    ``spectrum_hellinger`` is NaN for fewer than 16 samples.
+    Diverged forecasts (non-finite, or beyond 1e150 in magnitude, where squared errors overflow)
+    get ``inf`` errors, ``smape`` 200 and zero valid time.
     """
     a = as_float_array(y_true, "y_true", ndim=(1, 2))
-    b = np.asarray(y_pred, dtype=float)
+    b = as_float_array(y_pred, "y_pred", ndim=(1, 2), allow_nonfinite=True, check_magnitude=False)
     if b.shape != a.shape:
         a, b = _pair(a, b)   # raises the shape error
-    if not np.all(np.isfinite(b)):
+    if not np.all(np.isfinite(b)) or np.max(np.abs(b), initial=0.0) > MAX_MAGNITUDE:
         return {"rmse": float("inf"), "nrmse": float("inf"), "mae": float("inf"), "smape": 200.0,
                 "vpt_time": 0.0, "vpt_lyapunov": 0.0, "spectrum_hellinger": 1.0}
     a, b = _pair(a, b)

@@ -28,20 +28,21 @@ import inspect
 import itertools
 import math
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..core.errors import InsufficientDataError, IntegrationError, ValidationError
+from ..core.errors import InsufficientDataError, IntegrationError, ReliabilityWarning, ValidationError
 from ..core.validation import as_float_array, check_positive_float, check_positive_int
 
 __all__ = ["forecast", "fit_model", "Persistence", "MeanForecast", "LinearAR", "SINDyForecaster", "Split", "split",
            "protocol_data", "ProtocolData", "tune", "TuneResult", "required_history"]
 
 
-def _as_2d(x, name: str) -> np.ndarray:
-    a = as_float_array(x, name, ndim=(1, 2))
+def _as_2d(x, name: str, check_magnitude: bool = True) -> np.ndarray:
+    a = as_float_array(x, name, ndim=(1, 2), check_magnitude=check_magnitude)
     return a[:, None] if a.ndim == 1 else a
 
 
@@ -269,6 +270,18 @@ def fit_model(model, X, dt: float | None):
     return model if out is None else out
 
 
+def _flag_divergence(out: np.ndarray, model) -> np.ndarray:
+    """Mark a diverged forecast: rows from the first non-finite one on are NaN, with a ReliabilityWarning."""
+    finite = np.isfinite(out).all(axis=1)
+    if not finite.all():
+        k = int(np.flatnonzero(~finite)[0])
+        out = out.copy()
+        out[k:] = np.nan
+        warnings.warn(f"the {type(model).__name__} forecast diverged at step {k + 1} of {out.shape[0]}; "
+                      "the rows from there on are NaN.", ReliabilityWarning, stacklevel=3)
+    return out
+
+
 def forecast(model, history, horizon: int, *, dt: float | None = None) -> np.ndarray:
     """Forecast ``horizon`` samples after ``history`` with a fitted model.
 
@@ -287,10 +300,12 @@ def forecast(model, history, horizon: int, *, dt: float | None = None) -> np.nda
     Returns
     -------
     numpy.ndarray, shape (horizon, n_channels)
-        The forecast; row ``k`` is the sample ``k+1`` steps after ``history[-1]``.
+        The forecast; row ``k`` is the sample ``k+1`` steps after ``history[-1]``. If the model
+        diverges (overflow or NaN), the rows from the first bad one on are NaN and a
+        :class:`~attractor.ReliabilityWarning` says at which step.
     """
     horizon = check_positive_int(horizon, "horizon")
-    h = _as_2d(history, "history")
+    h = _as_2d(history, "history", check_magnitude=False)   # the model checks the magnitudes it supports
     need = required_history(model)
     if h.shape[0] < need:
         raise InsufficientDataError(f"history has {h.shape[0]} samples; {type(model).__name__} needs at least "
@@ -298,7 +313,7 @@ def forecast(model, history, horizon: int, *, dt: float | None = None) -> np.nda
     if hasattr(model, "forecast") and callable(model.forecast):
         kw = {"dt": dt} if dt is not None and "dt" in inspect.signature(model.forecast).parameters else {}
         out = np.asarray(model.forecast(h, horizon, **kw), dtype=float)
-        return out.reshape(horizon, -1)
+        return _flag_divergence(out.reshape(horizon, -1), model)
     if hasattr(model, "to_system"):
         sysm = model.to_system()
         if sysm.dimension != h.shape[1]:
@@ -309,7 +324,7 @@ def forecast(model, history, horizon: int, *, dt: float | None = None) -> np.nda
         else:
             step = dt if dt is not None else getattr(model, "dt_", None) or sysm.default_dt
             traj = sysm.trajectory(horizon + 1, dt=float(step), x0=h[-1])
-        return np.asarray(traj.x[1:], dtype=float)
+        return _flag_divergence(np.asarray(traj.x[1:], dtype=float), model)
     raise ValidationError(f"{type(model).__name__} has neither forecast(history, horizon) nor to_system(); "
                           "it cannot be used with forecast().")
 
@@ -495,7 +510,9 @@ def tune(make_model: Callable[..., Any], grid: Mapping[str, Sequence[Any]], trai
             m = fit_model(make_model(**params), train, dt)
             val = 0.0
             for hist, target in windows:
-                pred = forecast(m, hist, len(target))
+                with warnings.catch_warnings():   # a diverged forecast scores inf here, no warning needed
+                    warnings.simplefilter("ignore", ReliabilityWarning)
+                    pred = forecast(m, hist, len(target))
                 val += float(score(target, pred)) if np.all(np.isfinite(pred)) else math.inf
             val /= len(windows)
         except MODEL_FAILURES:

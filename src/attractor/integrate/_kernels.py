@@ -186,10 +186,11 @@ def dop853_solve(x0, t0, t_out, p, rtol, atol, h_init, h_max, max_steps, max_nor
             sc = atol + max(abs(x[i]), abs(x_new[i])) * rtol
             e5 += (a5 / sc) ** 2
             e3 += (a3 / sc) ** 2
-        if e5 == 0.0 and e3 == 0.0:
+        den = math.sqrt((e5 + 0.01 * e3) * n)
+        if e5 == 0.0 or den == 0.0:   # den underflows to 0 when e5 = 0 and 0.01 * e3 is subnormal
             err = 0.0
         else:
-            err = abs(h) * e5 / math.sqrt((e5 + 0.01 * e3) * n)
+            err = abs(h) * e5 / den
         if not (err <= 1.0):  # rejected (or NaN)
             if err != err or err == np.inf:
                 factor = MIN_FACTOR

@@ -283,9 +283,11 @@ class KernelFlows(_DelayIncrementMap):
         if not grad:
             b = self._norm2(Zf, Yf, theta, False)
             a = self._norm2(Zf[sub], Yf[sub], theta, False)
-            return 1.0 - a / b
+            return 1.0 - a / b if b > 0 else 0.0
         b, gb = self._norm2(Zf, Yf, theta, True)
         a, ga = self._norm2(Zf[sub], Yf[sub], theta, True)
+        if not b > 0:   # every target of the batch is zero (e.g. a constant stretch): no information
+            return 0.0, np.zeros_like(gb)
         return 1.0 - a / b, -(ga * b - a * gb) / b**2
 
     def _learn(self, rng) -> KernelFlowsResult:

@@ -41,10 +41,15 @@ import scipy.sparse.linalg
 
 from ..core.errors import InsufficientDataError, ValidationError
 from ..core.system import DynamicalSystem
-from ..core.validation import (as_float_array, check_positive_float, check_positive_int,
+from ..core.validation import (as_float_array, scale_exponent, check_positive_float, check_positive_int,
                                check_time_vector, check_uniform_sampling)
 
 __all__ = ["ESN", "NGRC", "ridge_solve"]
+
+
+#: Largest distance (in training standard deviations) of a history from the training data that the
+#: learned maps accept: polynomial features up to degree 6 of it stay finite in float64.
+_MAX_STANDARDIZED = 1e50
 
 
 def ridge_solve(Phi: np.ndarray, Y: np.ndarray, ridge: float) -> np.ndarray:
@@ -61,12 +66,19 @@ def ridge_solve(Phi: np.ndarray, Y: np.ndarray, ridge: float) -> np.ndarray:
     W : ndarray, shape (n_outputs, n_features)
         With up to 500 features: from the thin SVD ``Φ = U S Vᵀ`` as
         ``Wᵀ = V diag(s/(s² + ridge)) Uᵀ Y`` (numerically stable even when ΦᵀΦ is
-        ill-conditioned, e.g. raw polynomial features); otherwise from the normal equations
+        ill-conditioned, e.g. raw polynomial features; with ``ridge = 0`` the minimum-norm least
+        squares solution, singular values below ``max(shape)·eps·s_max`` treated as zero, so a
+        rank-deficient Φ such as a constant series gives finite weights); otherwise from the normal equations
         ``(ΦᵀΦ + ridge·I) Wᵀ = ΦᵀY`` by Cholesky (least squares if that fails).
     """
     if Phi.shape[1] <= 500:
         U, s, Vt = np.linalg.svd(Phi, full_matrices=False)
-        W = Vt.T @ ((s / (s * s + ridge))[:, None] * (U.T @ Y))
+        if ridge > 0:
+            gain = s / (s * s + ridge)
+        else:   # least squares: the pseudo-inverse, zero gain on singular values at rounding level
+            keep = s > (s[0] if s.size else 0.0) * max(Phi.shape) * np.finfo(float).eps
+            gain = np.where(keep, 1.0 / np.where(keep, s, 1.0), 0.0)
+        W = Vt.T @ (gain[:, None] * (U.T @ Y))
         return np.ascontiguousarray(W.T)
     A = Phi.T @ Phi
     A[np.diag_indices_from(A)] += ridge
@@ -162,7 +174,10 @@ class _LearnedMap(DynamicalSystem):
         raise NotImplementedError
 
     def _prepare_fit(self, X, t, dt) -> np.ndarray:
-        arr = as_float_array(X, "X", ndim=(1, 2))
+        # standardised models accept any finite magnitude: statistics and standardisation are
+        # computed on the data divided by an exact power of two (no overflow of the squares at
+        # |x| ~ 1e300, no underflow at 1e-300); unstandardised ones refuse extreme magnitudes
+        arr = as_float_array(X, "X", ndim=(1, 2), check_magnitude=not self.standardize)
         if arr.ndim == 1:
             arr = arr[:, None]
         need = self._min_fit_length()
@@ -177,18 +192,29 @@ class _LearnedMap(DynamicalSystem):
             dt = step
         self.dt_ = 1.0 if dt is None else check_positive_float(dt, "dt")
         if self.standardize:
-            sd = arr.std(axis=0)
+            k = scale_exponent(arr)
+            a = np.ldexp(arr, -k) if k else arr
+            sd = a.std(axis=0)
+            # constant up to rounding (e.g. 0.7 repeated has std ~1e-16 from the rounded mean)
+            sd[sd <= 16 * np.finfo(float).eps * np.max(np.abs(a), axis=0)] = 0.0
             if np.any(sd == 0):
                 raise ValidationError(f"X is constant in channel(s) {np.flatnonzero(sd == 0).tolist()}; "
                                       "a constant signal has no dynamics to learn.")
-            self.mean_, self.scale_ = arr.mean(axis=0), sd
+            self.mean_, self.scale_ = np.ldexp(a.mean(axis=0), k), np.ldexp(sd, k)
         else:
             self.mean_, self.scale_ = np.zeros(arr.shape[1]), np.ones(arr.shape[1])
-        return (arr - self.mean_) / self.scale_
+        return self._standardized(arr)
+
+    def _standardized(self, a: np.ndarray) -> np.ndarray:
+        """``(a - mean_) / scale_``, evaluated after an exact power-of-two rescaling (no overflow)."""
+        k = int(np.frexp(np.max(self.scale_))[1])
+        if k == 0:
+            return (a - self.mean_) / self.scale_
+        return (np.ldexp(a, -k) - np.ldexp(self.mean_, -k)) / np.ldexp(self.scale_, -k)
 
     def _check_history(self, history, name: str = "history") -> np.ndarray:
         self._check_fitted()
-        h = as_float_array(history, name, ndim=(1, 2))
+        h = as_float_array(history, name, ndim=(1, 2), check_magnitude=not self.standardize)
         if h.ndim == 1:
             h = h[:, None]
         if h.shape[1] != self.n_features_in_:
@@ -197,7 +223,12 @@ class _LearnedMap(DynamicalSystem):
         if h.shape[0] < self.required_history:
             raise InsufficientDataError(f"{name} has {h.shape[0]} samples; this {type(self).__name__} needs "
                                         f"at least {self.required_history} as context.")
-        return (h - self.mean_) / self.scale_
+        z = self._standardized(h)
+        far = float(np.max(np.abs(z))) if z.size else 0.0
+        if far > _MAX_STANDARDIZED:
+            raise ValidationError(f"{name} lies {far:.3g} training standard deviations from the training mean; "
+                                  "the model cannot extrapolate that far (its features would overflow).")
+        return z
 
     @staticmethod
     def _check_horizon(horizon) -> int:

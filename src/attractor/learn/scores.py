@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core.errors import IntegrationError, ValidationError
+from ..core.errors import InsufficientDataError, IntegrationError, ValidationError
 from ..core.validation import as_float_array
 
 __all__ = ["coefficient_error", "derivative_rmse", "resimulation_error", "ResimulationScore", "aligned_coefficients"]
@@ -79,6 +79,8 @@ def derivative_rmse(model, X, dXdt) -> float:
     D = as_float_array(dXdt, "dXdt", ndim=2)
     if X.shape != D.shape:
         raise ValidationError(f"X has shape {X.shape} but dXdt has {D.shape}.")
+    if X.size == 0:
+        raise InsufficientDataError("X is empty; derivative_rmse needs at least one sample.")
     return float(np.sqrt(np.mean((model.predict(X) - D) ** 2)))
 
 

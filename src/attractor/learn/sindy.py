@@ -168,7 +168,7 @@ def relative_noise_level(x: np.ndarray, order: int = 6) -> float:
     """
     from math import comb
 
-    x = np.asarray(x, float)
+    x = as_float_array(x, "x", ndim=(1, 2))
     x = x[:, None] if x.ndim == 1 else x
     if x.shape[0] <= order + 1:
         return 0.0
@@ -464,6 +464,8 @@ class SINDy:
         self._check_fitted()
         X = as_float_array(X, "X", ndim=(1, 2))
         Z = X[:, None] if X.ndim == 1 else X
+        if Z.shape[1] != len(self.state_names_):
+            raise ValidationError(f"X has {Z.shape[1]} column(s) but the model has {len(self.state_names_)} states.")
         if self.n_controls_:
             if u is None:
                 raise ValidationError("the model was fitted with controls u; pass u to predict.")

@@ -14,9 +14,10 @@ can say *why* it declines to print a number):
   ``N >= 10**2.4``, i.e. 252 (enough for ``D = 1``) and reported only if ``N`` supports the
   estimated ``D`` (which also satisfies Eckmann & Ruelle's (1992, Physica D 56, 185) bound
   ``D < 2 log10 N``).
-* Largest Lyapunov exponent: the same rule with the embedding dimension ``m`` in place of
-  ``D`` (``N >= 10**(2 + 0.4 m)``), a conservative proxy for Eckmann & Ruelle's condition
-  that neighbourhoods be small compared with the attractor.
+* Largest Lyapunov exponent: attempted from ``N >= 252``; whether it is reliable is decided by
+  the estimator's checks (linear region, interval within ±50 %, recurrence, noise floor, at
+  least 15 Theiler windows), not by a rule on the noise-inflatable embedding dimension ``m``.
+  The correlation dimension's length rule uses the upper end of its 95 % interval.
 * Permutation entropy of order ``d``: ``N >= 5 d!`` (Amigó, Zambrano & Sanjuán 2008 ask for
   ``N >> d!``); the largest order in 3..6 that satisfies it is used.
 * Sample entropy ``m = 2``: ``N >= 10**m = 100`` (Richman & Moorman 2000 recommend 10^m–20^m).
@@ -553,15 +554,15 @@ def _lyapunov(ctx: Context) -> dict:
                        f"needs N ≥ {tsonis_min_length(1)} by the rule N ≥ 10^(2 + 0.4 m) (Tsonis et al. 1993).")
     m = _need(ctx, "dimension", "the Lyapunov exponent")
     delay = _need(ctx, "delay", "the Lyapunov exponent")
-    need = tsonis_min_length(m)
-    if x.size < need:
-        raise SkipItem(f"{x.size} samples cannot support a Lyapunov exponent in embedding dimension m = {m}: "
-                       f"the rule N ≥ 10^(2 + 0.4 m) (Tsonis et al. 1993) asks for at least {need}.")
     fn = _capability("analysis.lyapunov_data", "max_lyapunov_from_data")
     y = x[: 5000 if ctx.quick else 20000]
+    # No length rule on the (noise-inflated) embedding dimension here: the estimator's own checks
+    # (linear region, interval width, recurrence, noise floor, >= 15 Theiler windows) decide whether
+    # the number is reliable, and a short series is shown with its wide interval as unreliable.
     res = _call(fn, y, ctx.dt, dimension=m, delay=delay, theiler=ctx.shared.get("theiler"),
                 max_references=1500 if ctx.quick else 5000, n_bootstrap=100 if ctx.quick else 300, seed=ctx.seed)
     ctx.shared["lyapunov"] = res
+    reliable = bool(res.reliable)
     lo, hi = res.confidence_interval
     fig, (ax,) = new_figure(7.5, 2.6)
     if not try_helper("lyapunov_data", "plot_divergence", res, ax):
@@ -575,21 +576,27 @@ def _lyapunov(ctx: Context) -> dict:
         ax.legend(fontsize=7)
     numbers = {f"λ1 (1/{ctx.unit})": _num(res.exponent),
                f"{int(round(res.confidence * 100))}% interval": f"[{lo:.3g}, {hi:.3g}]",
-               "fit R²": _num(getattr(res, "r2", float("nan"))), "reliable fit": bool(res.reliable)}
-    if res.exponent > 0:
+               "fit R²": _num(getattr(res, "r2", float("nan"))), "reliable": reliable}
+    failed = [k for k, v in (getattr(res, "checks", None) or {}).items() if not v]
+    if failed:
+        numbers["failed checks"] = "; ".join(failed)
+    if res.exponent > 0 and reliable:
         numbers[f"Lyapunov time 1/λ1 ({ctx.unit})"] = _num(1.0 / res.exponent)
-    return {"numbers": numbers,
+    tried = getattr(res, "dimensions_tried", ()) or (res.dimension,)
+    return {"numbers": numbers, "reliable": reliable,
             "settings": {"method": res.method, "embedding": f"m = {res.dimension}, delay = {res.delay} samples",
+                         "interval over dimensions": ", ".join(str(d) for d in tried),
                          "Theiler window (samples)": res.theiler, "horizon (samples)": res.max_horizon,
                          f"fit region ({ctx.unit})": f"[{res.fit_start:.4g}, {res.fit_end:.4g}]",
                          "reference points": res.n_references, "samples used": int(y.size)},
-            "text": res.diagnostic,
+            "text": res.diagnostic if reliable else "UNRELIABLE — " + res.diagnostic,
             "figures": [render_png(fig, "Mean log distance of initially close neighbours against time, "
                                         "with the fitted linear region")],
             "result": res,
             "reading": "Nearby states separate exponentially in a chaotic system, so the mean log distance "
                        "rises along a straight line whose slope is the largest Lyapunov exponent, before "
-                       "levelling off at the size of the attractor."}
+                       "levelling off at the size of the attractor. The interval covers the choice of fit "
+                       "window, embedding dimension, neighbour and data blocks."}
 
 
 def _correlation_dimension(ctx: Context) -> dict:
@@ -605,13 +612,20 @@ def _correlation_dimension(ctx: Context) -> dict:
     theiler = ctx.shared.get("theiler", delay)
     res = _call(fn, y, dimension=max(m, 2), delay=delay, theiler=theiler, seed=ctx.seed)
     d2 = _value(res, "dimension", "value", "estimate")
-    need = tsonis_min_length(max(d2, 0.0))
+    sigma = float(getattr(res, "sigma", float("nan")))
+    lo, hi = getattr(res, "confidence_interval", (float("nan"), float("nan")))
+    d_hi = hi if math.isfinite(hi) else d2
+    need = tsonis_min_length(max(d_hi, 0.0))
     eckmann = 2 * math.log10(y.size)
-    if y.size < need or d2 >= eckmann:
-        raise SkipItem(f"the estimate would be D2 ≈ {d2:.2g}, but {y.size} samples support a dimension only up to "
-                       f"{(math.log10(y.size) - 2) / 0.4:.2g} (N ≥ 10^(2 + 0.4 D), Tsonis et al. 1993; Eckmann & "
-                       f"Ruelle 1992 bound D < 2 log10 N = {eckmann:.2g}); no dimension is reported.")
-    ctx.shared["d2"] = d2
+    length_ok = y.size >= need and d_hi < eckmann
+    reliable = bool(getattr(res, "reliable", False)) and length_ok
+    if not length_ok and getattr(res, "reliable", False):
+        import dataclasses
+
+        res = dataclasses.replace(res, reliable=False, fractal=None) if dataclasses.is_dataclass(res) else res
+    ctx.shared["d2_result"] = res
+    if reliable:
+        ctx.shared["d2"] = d2
     fig, (ax,) = new_figure(7.5, 2.6)
     if not try_helper("dimensions", "plot_correlation_sum", res, ax):
         r = getattr(res, "radii", getattr(res, "r", None))
@@ -625,21 +639,31 @@ def _correlation_dimension(ctx: Context) -> dict:
         ax.legend(fontsize=7)
         ax.set_xlabel("radius r")
         ax.set_ylabel("C(r)")
-    numbers = {"D2": _num(d2, 4)}
-    if hasattr(res, "uncertainty"):
-        numbers["± (uncertainty)"] = _num(res.uncertainty, 3)
-    if hasattr(res, "reliable"):
-        numbers["reliable scaling region"] = bool(res.reliable)
+    numbers = {"D2": _num(d2, 4), "σ": _num(sigma, 3), "95% interval": f"[{lo:.3g}, {hi:.3g}]",
+               "reliable": reliable}
+    if reliable:
+        numbers["fractal (|D2 − nearest integer| > 2σ)"] = bool(getattr(res, "fractal", False))
+    failed = [k for k, v in (getattr(res, "checks", None) or {}).items() if not v]
+    if not length_ok:
+        failed.append(f"length rule: N = {y.size} < 10^(2 + 0.4 D2) = {need} for the upper end D2 = {d_hi:.3g} "
+                      f"(Tsonis et al. 1993; Eckmann & Ruelle 1992: D2 < 2 log10 N = {eckmann:.2g})")
+    if failed:
+        numbers["failed checks"] = "; ".join(failed)
     settings = {"embedding": f"m = {max(m, 2)}, delay = {delay} samples", "Theiler window (samples)": theiler,
-                "samples used": int(y.size), "length rule": f"N ≥ 10^(2 + 0.4 D2) = {need}"}
+                "samples used": int(y.size), "length rule": f"N ≥ 10^(2 + 0.4 D2_high) = {need}"}
     for name in ("scaling_region", "metric", "n_reference"):
         if hasattr(res, name):
             v = getattr(res, name)
             settings[name.replace("_", " ")] = str(v if np.ndim(v) == 0 else np.round(np.asarray(v, float), 5).tolist())
-    return {"numbers": numbers, "settings": settings, "result": res,
+    text = "" if reliable else ("UNRELIABLE — shown with its interval, not to be read as a dimension: "
+                                + "; ".join(failed) + ".")
+    return {"numbers": numbers, "settings": settings, "result": res, "reliable": reliable, "text": text,
             "figures": [render_png(fig, "Correlation sum C(r) with its scaling region")],
             "reading": "On a self-similar attractor the fraction of point pairs closer than r grows like r^D2; "
-                       "D2 is the slope of log C(r) against log r over the range where that slope is constant."}
+                       "D2 is the slope of log C(r) against log r over the range where that slope is constant. "
+                       "σ combines the spread over admissible scaling regions and data segments, the drift of "
+                       "the local slopes and a systematic term; a fractal (non-integer) claim needs "
+                       "|D2 − nearest integer| > 2σ."}
 
 
 def _entropies(ctx: Context) -> dict:
