@@ -138,3 +138,10 @@ def test_compiled_code_is_cached_on_disk(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     hits, misses = map(int, out.split()[-2:])
     assert hits == 1 and misses == 0
+
+
+@pytest.mark.parametrize("value", [True, np.bool_(False), 1 + 2j, "ten"])
+def test_parameter_values_must_be_real_numbers(value):
+    # bool and complex were silently converted to 1.0 / dropped their imaginary part
+    with pytest.raises(ValidationError, match="parameter sigma must be a"):
+        attractor.system("lorenz", sigma=value)

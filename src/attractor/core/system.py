@@ -268,6 +268,8 @@ class DynamicalSystem:
             raise UnknownParameterError(f"{self.name} has no parameter(s) {unknown}; its parameters are: {valid}.")
         out = dict(self.parameters)
         for k, v in parameters.items():
+            if isinstance(v, (bool, np.bool_)) or np.iscomplexobj(v):
+                raise ValidationError(f"parameter {k} must be a real number; got {v!r}.")
             try:
                 fv = float(v)
             except (TypeError, ValueError) as exc:
