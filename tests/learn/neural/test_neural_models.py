@@ -28,7 +28,9 @@ def lorenz():
     return attractor.system("lorenz").trajectory(600, dt=0.01, transient=10).x
 
 
-NODE_KW = dict(width=16, depth=2, warm_epochs=4, epochs=1, window=6, shooting_batch_size=16, batch_size=64)
+# derivative matching only in the default suite (compiling the Diffrax shooting step takes ~15-40 s on a
+# loaded 2-core machine); the trajectory-matching phase is covered by the slow tests below
+NODE_KW = dict(width=16, depth=2, warm_epochs=4, epochs=0, window=6, shooting_batch_size=16, batch_size=64)
 RNN_KW = dict(hidden_size=12, epochs=2, window=20, washout=4, batch_size=8)
 
 
@@ -102,11 +104,9 @@ def test_rnn_same_seed_same_weights(lorenz, cls):
 
 
 def test_noisy_rnn_noise_only_in_training(lorenz):
-    """Same seed, with and without injected noise: different training, deterministic forecasts."""
-    quiet = NoisyRNN(seed=2, sigma_add=0.0, sigma_mult=0.0, **RNN_KW).fit(lorenz, dt=0.01)
-    plain = LipschitzRNN(seed=2, **RNN_KW).fit(lorenz, dt=0.01)
-    np.testing.assert_array_equal(quiet.weights(), plain.weights())   # zero noise is the Lipschitz RNN
-    noisy = NoisyRNN(seed=2, sigma_add=0.1, sigma_mult=0.1, **RNN_KW).fit(lorenz, dt=0.01)
+    """Same seed: noise injection changes training; forecasts are deterministic (noise off at test time)."""
+    plain = LipschitzRNN(seed=5, **RNN_KW).fit(lorenz, dt=0.01)
+    noisy = NoisyRNN(seed=5, **RNN_KW).fit(lorenz, dt=0.01)
     assert not np.array_equal(noisy.weights(), plain.weights())
     np.testing.assert_array_equal(noisy.forecast(lorenz[:40], 10), noisy.forecast(lorenz[:40], 10))
 
@@ -142,12 +142,13 @@ def test_bad_input(lorenz, node):
 
 
 def test_diverging_training_raises_with_epoch(lorenz):
-    model = NeuralODE(width=8, depth=1, warm_epochs=3, epochs=0, learning_rate=1e300, grad_clip=None)
+    # an absurd step size overflows the weights within a few steps: a typed error, not NaN weights
+    model = NeuralODE(**dict(NODE_KW, learning_rate=1e300))
     with pytest.raises(TrainingDivergenceError, match=r"epoch \d") as info:
         model.fit(lorenz, dt=0.01)
     assert info.value.epoch >= 1 and info.value.phase == "derivative matching"
     assert not model.is_fitted                      # no NaN weights kept as a fitted model
-    rnn = GRU(hidden_size=8, epochs=2, window=10, washout=2, learning_rate=1e300, grad_clip=None)
+    rnn = GRU(**dict(RNN_KW, learning_rate=1e300))
     with pytest.raises(TrainingDivergenceError, match="GRU"):
         rnn.fit(lorenz, dt=0.01)
     assert not rnn.is_fitted
@@ -196,3 +197,13 @@ def test_rnn_to_system_map_with_exact_jacobian(lorenz, lip, closed):
 def test_lazy_export_from_attractor_learn():
     assert attractor.learn.NeuralODE is NeuralODE
     assert attractor.learn.LipschitzRNN is LipschitzRNN
+
+
+@pytest.mark.slow
+def test_node_trajectory_matching_reproducible_and_improves(lorenz):
+    kw = dict(NODE_KW, epochs=3, warm_epochs=20)
+    a = NeuralODE(seed=3, **kw).fit(lorenz, dt=0.01)
+    b = NeuralODE(seed=3, **kw).fit(lorenz, dt=0.01)
+    np.testing.assert_array_equal(a.weights(), b.weights())
+    loss = a.loss_history_["trajectory"]
+    assert loss.shape == (3,) and np.all(np.isfinite(loss)) and loss[-1] < loss[0]

@@ -44,20 +44,20 @@ def structured(M, beta: float, gamma: float):
 
 class LipschitzModel(eqx.Module):
     """Lipschitz RNN cell ``h' = A h + tanh(W h + U x + b)``, discretised with step ``eps``,
-    optional training noise (noisy RNN), linear readout."""
+    optional training noise (noisy RNN), linear readout.
+
+    The scalar settings (β, γ_A, γ_W, ε, σ_add, σ_mult) are held in the float64 vector ``hyper``
+    behind ``lax.stop_gradient``: Adam never moves them (zero gradient, zero update), and models
+    that differ only in them share one compiled training step.
+    """
 
     M_A: jax.Array
     M_W: jax.Array
     U: jax.Array
     b: jax.Array
     readout: eqx.nn.Linear
-    beta: float = eqx.field(static=True)
-    gamma_a: float = eqx.field(static=True)
-    gamma_w: float = eqx.field(static=True)
-    eps: float = eqx.field(static=True)
+    hyper: jax.Array
     scheme: str = eqx.field(static=True)
-    sigma_add: float = eqx.field(static=True)
-    sigma_mult: float = eqx.field(static=True)
 
     def __init__(self, d: int, hidden: int, key, *, beta, gamma_a, gamma_w, eps, scheme, init_std,
                  sigma_add=0.0, sigma_mult=0.0):
@@ -69,33 +69,40 @@ class LipschitzModel(eqx.Module):
         self.U = jax.random.uniform(k3, (hidden, d), minval=-lim, maxval=lim)
         self.b = jnp.zeros(hidden)
         self.readout = eqx.nn.Linear(hidden, d, key=k4)
-        self.beta, self.gamma_a, self.gamma_w = float(beta), float(gamma_a), float(gamma_w)
-        self.eps, self.scheme = float(eps), str(scheme)
-        self.sigma_add, self.sigma_mult = float(sigma_add), float(sigma_mult)
+        self.hyper = jnp.asarray([beta, gamma_a, gamma_w, eps, sigma_add, sigma_mult], dtype=jnp.float64)
+        self.scheme = str(scheme)
 
     @property
     def hidden_size(self) -> int:
         return self.b.shape[0]
 
     def matrices(self):
-        return (structured(self.M_A, self.beta, self.gamma_a), structured(self.M_W, self.beta, self.gamma_w))
+        beta, ga, gw = lax.stop_gradient(self.hyper[:3])
+        return structured(self.M_A, beta, ga), structured(self.M_W, beta, gw)
 
     def field(self, h, x):
         A, W = self.matrices()
         return A @ h + jnp.tanh(W @ h + self.U @ x + self.b)
 
     def step(self, h, x, key=None):
-        e = self.eps
+        e, sa, sm = lax.stop_gradient(self.hyper[3:])
         k1 = self.field(h, x)
         if self.scheme == "euler":
             out = h + e * k1
         else:   # Heun's RK2
             k2 = self.field(h + e * k1, x)
             out = h + 0.5 * e * (k1 + k2)
-        if key is not None and (self.sigma_add > 0 or self.sigma_mult > 0):
+        if key is not None:
             xi = jax.random.normal(key, h.shape)   # Euler–Maruyama increment of dh = f dt + σ(h) dB
-            out = out + jnp.sqrt(e) * (self.sigma_add + self.sigma_mult * h) * xi
+            out = out + jnp.sqrt(e) * (sa + sm * h) * xi
         return out
+
+
+def trainable(model):
+    """The model with its fixed settings removed (for weight comparisons)."""
+    if isinstance(model, LipschitzModel):
+        return eqx.tree_at(lambda m: m.hyper, model, None, is_leaf=lambda v: v is None)
+    return model
 
 
 def _run_teacher(model, xs, key):

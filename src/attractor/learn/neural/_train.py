@@ -19,15 +19,17 @@ from ._jax import load
 __all__ = ["train"]
 
 
-@functools.lru_cache(maxsize=64)
-def _optimizer(learning_rate: float, total_steps: int, grad_clip: float | None, decay: bool):
-    """Adam (optionally cosine-decayed, gradient-clipped); cached so equal settings give the same
-    object and the compiled epoch is reused across fits."""
+@functools.lru_cache(maxsize=16)
+def _optimizer(grad_clip: float | None):
+    """Adam direction (optionally after global-norm clipping); the step size is applied in the
+    compiled epoch from dynamic arguments, so fits with other learning rates or epoch counts
+    reuse the compiled code. Cached so equal settings give the same (hashable) object."""
     optax = load().optax
-    lr = (optax.cosine_decay_schedule(learning_rate, max(1, total_steps), alpha=0.02) if decay
-          else learning_rate)
     parts = [optax.clip_by_global_norm(grad_clip)] if grad_clip else []
-    return optax.chain(*parts, optax.adam(lr))
+    return optax.chain(*parts, optax.scale_by_adam())
+
+
+_ALPHA = 0.02   # cosine decay floor: the final step size is 2 % of the initial one
 
 
 def _make_epoch():
@@ -35,27 +37,33 @@ def _make_epoch():
     jax, jnp, eqx, lax, optax = ns.jax, ns.jnp, ns.eqx, ns.lax, ns.optax
 
     @eqx.filter_jit
-    def epoch(params, static, opt_state, key, data, loss_fn, opt, bs):
+    def epoch(params, static, opt_state, key, data, lr, step0, total, decay, loss_fn, opt, bs):
         """One pass: seeded permutation, ``n // bs`` Adam steps in a ``lax.scan``. Compiled once per
-        (model structure, loss, optimizer, data shape, batch size) and reused."""
+        (model structure, loss, clipping, data shape, batch size) and reused; the learning rate and
+        the schedule position are traced arguments."""
         n = jax.tree_util.tree_leaves(data)[0].shape[0]
         nb = max(1, n // bs)
         kperm, kb = jax.random.split(key)
         perm = jax.random.permutation(kperm, n)[: nb * bs].reshape(nb, bs)
         keys = jax.random.split(kb, nb)
+        steps = step0 + jnp.arange(nb)
 
         def batch_loss(p, batch, k):
             return loss_fn(eqx.combine(p, static), batch, k)
 
         def body(carry, xs):
             p, s = carry
-            idx, kk = xs
+            idx, kk, st = xs
             batch = jax.tree_util.tree_map(lambda a: a[idx], data)
             val, g = jax.value_and_grad(batch_loss)(p, batch, kk)
             upd, s = opt.update(g, s, p)
+            frac = jnp.minimum(st, total) / total
+            cosine = _ALPHA + (1 - _ALPHA) * 0.5 * (1 + jnp.cos(jnp.pi * frac))
+            rate = lr * jnp.where(decay, cosine, 1.0)
+            upd = jax.tree_util.tree_map(lambda u: -rate * u, upd)
             return (optax.apply_updates(p, upd), s), val
 
-        (p, s), vals = lax.scan(body, (params, opt_state), (perm, keys))
+        (p, s), vals = lax.scan(body, (params, opt_state), (perm, keys, steps))
         finite = jnp.all(jnp.stack([jnp.all(jnp.isfinite(x)) for x in jax.tree_util.tree_leaves(p)]))
         return p, s, jnp.mean(vals), finite
 
@@ -104,14 +112,17 @@ def train(model, loss_fn: Callable, data: Any, *, epochs: int, batch_size: int, 
     n = int(jax.tree_util.tree_leaves(data)[0].shape[0])
     bs = int(min(batch_size, n))
     nb = max(1, n // bs)
-    opt = _optimizer(float(learning_rate), int(epochs * nb), None if grad_clip is None else float(grad_clip),
-                     bool(decay))
+    opt = _optimizer(None if grad_clip is None else float(grad_clip))
+    jnp = ns.jnp
+    lr, dec = jnp.asarray(float(learning_rate)), jnp.asarray(bool(decay))
+    total = jnp.asarray(float(max(1, epochs * nb)))
     params, static = eqx.partition(model, eqx.is_inexact_array)
     opt_state = opt.init(params)
     losses = np.empty(epochs)
     keys = jax.random.split(key, epochs)
     for e in range(epochs):
-        new_p, new_s, loss, finite = _EPOCH(params, static, opt_state, keys[e], data, loss_fn, opt, bs)
+        new_p, new_s, loss, finite = _EPOCH(params, static, opt_state, keys[e], data, lr, jnp.asarray(float(e * nb)),
+                                               total, dec, loss_fn, opt, bs)
         loss = float(loss)
         if not np.isfinite(loss):
             raise TrainingDivergenceError(model_name, phase, e + 1, loss, hint)

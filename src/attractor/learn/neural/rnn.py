@@ -134,7 +134,7 @@ class _RecurrentModel(NeuralEstimator):
         self._check_fitted()
         from . import _rnn_jax as rj
 
-        leaves = rj.jax.tree_util.tree_leaves(rj.eqx.filter(self.model_, rj.eqx.is_inexact_array))
+        leaves = rj.jax.tree_util.tree_leaves(rj.eqx.filter(rj.trainable(self.model_), rj.eqx.is_inexact_array))
         return np.concatenate([np.asarray(v, dtype=float).ravel() for v in leaves])
 
     def encode(self, history) -> np.ndarray:
