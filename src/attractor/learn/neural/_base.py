@@ -19,8 +19,11 @@ from ...core.validation import (as_float_array, as_state, check_positive_float, 
 __all__ = ["TrainingDivergenceError", "LearnedSystem", "NeuralEstimator"]
 
 
-class TrainingDivergenceError(AttractorError, RuntimeError):
+class TrainingDivergenceError(AttractorError, ArithmeticError):
     """Training produced a non-finite loss or non-finite weights; no model is returned.
+
+    An ``ArithmeticError``, so the forecasting protocol (``MODEL_FAILURES``) scores it as a
+    failed fit rather than a crash.
 
     Attributes
     ----------
