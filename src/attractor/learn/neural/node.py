@@ -10,9 +10,10 @@ Training has two phases on standardised states ``z = (x - mean) / std``:
     as shooting nodes): the data are cut into windows of ``window`` samples (one every
     ``window_stride`` samples); from the first state of each window the field is integrated
     with Diffrax (adaptive ``solver``, default Tsitouras 5(4), step accepted when the local
-    error estimate is within ``atol + rtol |z|``, RMS norm; gradients through the solver by
-    recursive checkpointing) and the squared error over the window is minimised (``epochs``
-    passes, ``shooting_learning_rate``).
+    error estimate is within ``atol + rtol |z|``, RMS norm over the batch of windows, which is
+    integrated as one system; gradients through the solver by recursive checkpointing) and
+    the squared error over the window is minimised (``epochs`` passes,
+    ``shooting_learning_rate``).
 
 Everything runs in float64 (see :mod:`attractor.learn.neural._jax`). Training steps are
 compiled once (``eqx.filter_jit``) and reused across epochs.
