@@ -181,15 +181,17 @@ def test_node_to_system_exact_jacobian_and_analyses(lorenz, node):
 @pytest.mark.parametrize("closed", [True, False])
 def test_rnn_to_system_map_with_exact_jacobian(lorenz, lip, closed):
     sysm = lip.to_system(closed_loop=closed)
-    assert sysm.kind == "map" and sysm.dimension == 12 and sysm.has_exact_jacobian
-    h = lip.encode(lorenz[:50])
-    J = sysm.jacobian(h)
-    np.testing.assert_allclose(J, _fd_jacobian(sysm.step, h), rtol=1e-6, atol=1e-7)
-    if closed:   # the closed-loop map reproduces forecast(): decode(h_k) is the k-th forecast row
+    assert sysm.kind == "map" and sysm.dimension == (15 if closed else 12) and sysm.has_exact_jacobian
+    s = lip.encode(lorenz[:50])                       # closed-loop state (h, x)
+    s = s if closed else s[:12]
+    J = sysm.jacobian(s)
+    np.testing.assert_allclose(J, _fd_jacobian(sysm.step, s), rtol=1e-6, atol=1e-7)
+    if closed:   # the closed-loop map reproduces forecast(): decode of the k-th iterate is forecast row k
         fc = lip.forecast(lorenz[:50], 3)
-        h1 = sysm.step(h)
-        np.testing.assert_allclose(lip.decode(h), fc[0], rtol=1e-10)
-        np.testing.assert_allclose(lip.decode(h1), fc[1], rtol=1e-10)
+        s1 = sysm.step(s)
+        s2 = sysm.step(s1)
+        np.testing.assert_allclose(lip.decode(s1), fc[0], rtol=1e-10)
+        np.testing.assert_allclose(lip.decode(s2), fc[1], rtol=1e-10)
     res = attractor.lyapunov_spectrum(sysm, n_exponents=2, n_steps=200, seed=0)
     assert np.all(np.isfinite(res.exponents))
 

@@ -2,9 +2,11 @@
 
 Loaded only when a recurrent model of :mod:`attractor.learn.neural.rnn` is fitted or used.
 
-Convention: ``h_{k} = cell(h_{k-1}, x_{k})`` consumes sample ``k``; the linear readout
-``C h_k + c`` predicts sample ``k + 1``. In closed loop the prediction is fed back:
-``h_{k+1} = cell(h_k, C h_k + c)`` — a map on the hidden state.
+Convention: ``h_k = cell(h_{k-1}, x_k)`` consumes sample ``k``; the linear readout predicts the
+increment, ``x̂_{k+1} = x_k + C h_k + c`` (at fine sampling a one-step target ``x_{k+1}`` is nearly
+``x_k``, and a network asked for it learns little more than persistence). In closed loop the
+prediction is fed back; the closed-loop state is ``s = (h, x)`` and the map is
+``y = x + C h + c``, ``s' = (cell(h, y), y)``.
 """
 from __future__ import annotations
 
@@ -113,7 +115,7 @@ def _run_teacher(model, xs, key):
     def body(h, inp):
         x, k = inp
         h = model.step(h, x, k)
-        return h, model.readout(h)
+        return h, x + model.readout(h)
 
     if keys is None:
         _, preds = lax.scan(lambda h, x: body(h, (x, None)), h0, xs)
@@ -148,24 +150,32 @@ def encode(model, Z):
 
 
 @eqx.filter_jit
-def closed_loop(model, h, horizon_array):
-    """``horizon`` closed-loop predictions from hidden state ``h`` (its readout is the first)."""
+def closed_loop(model, s, horizon_array):
+    """``horizon`` closed-loop predictions from the state ``s = (h, x)`` (h has consumed x)."""
+    H = model.hidden_size
 
-    def body(h, _):
-        y = model.readout(h)
-        return model.step(h, y), y
+    def body(s, _):
+        s = closed_step(model, s, H)
+        return s, s[H:]
 
-    _, ys = lax.scan(body, h, horizon_array)
+    _, ys = lax.scan(body, s, horizon_array)
     return ys
 
 
-def compiled_map(model, closed: bool):
-    """The hidden-state map (closed loop, or zero input) and its exact Jacobian, compiled."""
-    d = model.readout.out_features
+def closed_step(model, s, H):
+    h, x = s[:H], s[H:]
+    y = x + model.readout(h)
+    return jnp.concatenate([model.step(h, y), y])
 
-    def g(h):
-        x = model.readout(h) if closed else jnp.zeros(d)
-        return model.step(h, x)
+
+def compiled_map(model, closed: bool):
+    """The closed-loop map on ``(h, x)``, or the hidden map under zero input (on ``h``), with its
+    exact Jacobian, compiled."""
+    d = model.readout.out_features
+    H = model.hidden_size
+
+    def g(s):
+        return closed_step(model, s, H) if closed else model.step(s, jnp.zeros(d))
 
     gj = jax.jit(g)
     jj = jax.jit(jax.jacfwd(g))

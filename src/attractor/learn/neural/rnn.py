@@ -2,11 +2,12 @@
 
 All three are trained by teacher forcing on windows of the standardised series: from a zero
 hidden state the network consumes ``window`` true samples and its linear readout predicts the
-next sample at every step; the mean squared error after ``washout`` steps is minimised by Adam
+next sample's increment at every step (``x̂_{k+1} = x_k + C h_k + c``); the mean squared error after ``washout`` steps is minimised by Adam
 (cosine learning-rate decay, gradient-norm clipping). Forecasts run closed loop: the hidden
 state is driven from rest by the last ``window`` samples of the history (the context length
 of training), then each prediction is fed back as the next input. The
-closed-loop hidden dynamics are a map ``h -> cell(h, C h + c)``; :meth:`to_system` exposes it
+closed-loop dynamics are a map on ``s = (h, x)``: ``y = x + C h + c``, ``s -> (cell(h, y), y)``;
+:meth:`to_system` exposes it
 with its exact Jacobian (``jax.jacfwd``), so Lyapunov spectra and fixed points apply.
 
 References
@@ -48,7 +49,10 @@ class _RecurrentModel(NeuralEstimator):
     loss_history_ : numpy.ndarray, shape (epochs,)
         Mean teacher-forcing loss per epoch (standardised units).
     hidden_last_ : numpy.ndarray, shape (hidden_size,)
-        Hidden state after consuming the training data (default initial condition of to_system).
+        Hidden state after consuming the last ``window`` training samples.
+    state_last_ : numpy.ndarray, shape (hidden_size + d,)
+        Closed-loop state ``(h, x)`` at the end of the training data (default initial condition
+        of ``to_system()``; ``x`` standardised).
     fit_seconds_ : float
     """
 
@@ -126,6 +130,7 @@ class _RecurrentModel(NeuralEstimator):
         self.n_features_in_ = Z.shape[1]
         self.loss_history_ = losses
         self.hidden_last_ = np.asarray(rj.encode(model, jnp.asarray(Z[-w:])), dtype=float)
+        self.state_last_ = np.concatenate([self.hidden_last_, Z[-1]])
         self._systems = {}
         return self
 
@@ -138,22 +143,20 @@ class _RecurrentModel(NeuralEstimator):
         return np.concatenate([np.asarray(v, dtype=float).ravel() for v in leaves])
 
     def encode(self, history) -> np.ndarray:
-        """Hidden state after driving the network from rest with the last ``window`` samples of ``history``
-        (the context length it was trained with; older samples are not used)."""
+        """Closed-loop state ``(h, x)`` after driving the network from rest with the last ``window``
+        samples of ``history`` (the context length it was trained with): ``h`` the hidden state,
+        ``x`` the last sample (standardised). Shape (hidden_size + d,)."""
         Z = self._check_history(history)[-int(self.window):]
         from . import _rnn_jax as rj
 
-        return np.asarray(rj.encode(self.model_, rj.jnp.asarray(Z)), dtype=float)
+        h = np.asarray(rj.encode(self.model_, rj.jnp.asarray(Z)), dtype=float)
+        return np.concatenate([h, Z[-1]])
 
     def decode(self, state) -> np.ndarray:
-        """Prediction (data units) read out from hidden state(s), shape (d,) or (n, d)."""
+        """The sample (data units) held in closed-loop state(s) ``(h, x)``, shape (d,) or (n, d)."""
         self._check_fitted()
-        from . import _rnn_jax as rj
-
         s = np.asarray(state, dtype=float)
-        C = np.asarray(self.model_.readout.weight)
-        c = np.asarray(self.model_.readout.bias)
-        return (s @ C.T + c) * self.scale_ + self.mean_
+        return s[..., -self.n_features_in_:] * self.scale_ + self.mean_
 
     def forecast(self, history, horizon: int) -> np.ndarray:
         """Drive from rest with the last ``window`` samples of ``history`` (at least ``required_history``),
@@ -167,24 +170,25 @@ class _RecurrentModel(NeuralEstimator):
         horizon = check_positive_int(horizon, "horizon")
         from . import _rnn_jax as rj
 
-        h = rj.jnp.asarray(self.encode(history))
-        ys = np.asarray(rj.closed_loop(self.model_, h, rj.jnp.zeros(horizon)), dtype=float)
+        s = rj.jnp.asarray(self.encode(history))
+        ys = np.asarray(rj.closed_loop(self.model_, s, rj.jnp.zeros(horizon)), dtype=float)
         ys = np.where(np.isfinite(ys), ys, np.nan)
         return ys * self.scale_ + self.mean_
 
     def to_system(self, closed_loop: bool = True) -> LearnedSystem:
-        """The hidden dynamics as a map with exact Jacobian (``jax.jacfwd``), NumPy in/out.
+        """The learned dynamics as a map with exact Jacobian (``jax.jacfwd``), NumPy in/out.
 
         Parameters
         ----------
         closed_loop : bool
-            True (default): ``h -> cell(h, C h + c)``, the forecasting dynamics (the readout fed
-            back). False: ``h -> cell(h, 0)``, the hidden dynamics under zero input (zero in
-            standardised units, i.e. the training mean).
+            True (default): the forecasting dynamics on ``s = (h, x)`` (``hidden_size + d``
+            entries, ``x`` standardised): ``y = x + C h + c``, ``s -> (cell(h, y), y)``; default
+            initial condition ``state_last_``; :meth:`decode` maps a state to data units.
+            False: the hidden dynamics under zero input, ``h -> cell(h, 0)`` (zero in
+            standardised units, i.e. the training mean), on ``h`` only; default initial
+            condition ``hidden_last_``.
 
-        The state is the hidden vector (``hidden_size`` entries, ``h0, h1, ...``); ``decode``
-        maps it to data units. Default initial condition: the hidden state after the
-        training data. Exponents are per step (one sampling interval ``dt_``).
+        Exponents of these maps are per step (one sampling interval ``dt_``).
         """
         self._check_fitted()
         key = bool(closed_loop)
@@ -193,8 +197,12 @@ class _RecurrentModel(NeuralEstimator):
 
             g, jac = rj.compiled_map(self.model_, key)
             H = int(self.hidden_last_.shape[0])
+            names = tuple(f"h{i}" for i in range(H))
+            if key:
+                names += tuple(f"x{i}" for i in range(self.n_features_in_))
+            x0 = self.state_last_ if key else self.hidden_last_
             self._systems[key] = LearnedSystem(
-                type(self).__name__, "map", H, g, jac, self.hidden_last_, 1.0, tuple(f"h{i}" for i in range(H)),
+                type(self).__name__, "map", len(names), g, jac, x0, 1.0, names,
                 {"model": type(self).__name__, "dt": self.dt_, "closed_loop": key,
                  "hyper_parameters": self.get_params()})
         return self._systems[key]
