@@ -129,7 +129,8 @@ def _node(**kw):
 
     kw.setdefault("width", 64)
     kw.setdefault("depth", 3)
-    kw.setdefault("warm_epochs", 100)
+    kw.setdefault("warm_epochs", 400)
+    kw.setdefault("batch_size", 64)
     return NeuralODE(**kw)
 
 
@@ -138,7 +139,7 @@ def _recurrent(name):
         from ..learn import neural
 
         kw.setdefault("hidden_size", 64)
-        kw.setdefault("epochs", 30)
+        kw.setdefault("epochs", 300)
         kw.setdefault("window", 50)
         kw.setdefault("washout", 10)
         return getattr(neural, name)(**kw)
@@ -156,8 +157,8 @@ if _neural_extra_installed():
     MODELS.update({
         "node": (_node, {"width": [32, 64], "epochs": [0, 5]}),
         "gru": (_recurrent("GRU"), {"hidden_size": [32, 64], "learning_rate": [3e-3, 1e-2]}),
-        "lipschitz_rnn": (_recurrent("LipschitzRNN"), {"hidden_size": [32, 64], "learning_rate": [3e-3, 1e-2]}),
-        "noisy_rnn": (_recurrent("NoisyRNN"), {"hidden_size": [32, 64], "sigma_add": [0.02, 0.1]}),
+        "lipschitz_rnn": (_recurrent("LipschitzRNN"), {"eps": [0.1, 0.5], "learning_rate": [3e-3, 1e-2]}),
+        "noisy_rnn": (_recurrent("NoisyRNN"), {"eps": [0.1, 0.5], "sigma_add": [0.02, 0.1]}),
     })
 
 
