@@ -51,6 +51,30 @@ def test_neural_ode_reproduces_lorenz_invariants():
     assert total_s < 300
 
 
+@pytest.mark.slow
+def test_overfitted_neural_ode_misses_lorenz_invariants():
+    """Contrast: the same network fitted to 60 samples (0.6 time units, part of one loop)
+    for many epochs fits them closely but is not the Lorenz system; the invariant test above must
+    be able to tell (at least one of its criteria fails, or the learned flow blows up: measured,
+    it diverges at t ≈ 37). With 300 samples (3 time units) the fit still met all four targets
+    (λ = 0.896, −0.002, −13.21; D_KY 2.068): the Lorenz field is quadratic and 3 time units of
+    data already constrain it."""
+    x = attractor.system("lorenz").trajectory(10_000, dt=0.01, transient=20).x
+    model = NeuralODE(width=64, depth=3, activation="softplus", warm_epochs=2000, epochs=0, batch_size=64,
+                      seed=0).fit(x[:60], dt=0.01)
+    assert model.loss_history_["derivative"][-1] < 1e-3          # it does fit its data
+    try:
+        res = _lyap_flow(model.to_system(), x[59], t_total=100.0)
+    except DivergenceError as exc:
+        print(f"overfitted NeuralODE: the learned flow diverges ({exc})"[:200])
+        return
+    lam, ky = res.exponents, res.kaplan_yorke_dimension
+    print(f"overfitted NeuralODE: exponents {lam}, D_KY {ky:.4f}")
+    ok = (abs(lam[0] - SPROTT_LORENZ[0]) <= 0.10 * SPROTT_LORENZ[0] and abs(lam[1]) <= 0.05
+          and abs(lam[2] - SPROTT_LORENZ[2]) <= 0.10 * abs(SPROTT_LORENZ[2]) and abs(ky - SPROTT_KY) <= 0.05)
+    assert not ok
+
+
 def test_lipschitz_rnn_hidden_dynamics_stable_under_zero_input():
     x = attractor.system("lorenz").trajectory(600, dt=0.01, transient=10).x   # shapes as in test_neural_models
     m = LipschitzRNN(hidden_size=12, epochs=4, window=20, washout=4, batch_size=8, beta=0.75, gamma_a=0.5,
