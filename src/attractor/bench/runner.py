@@ -157,8 +157,8 @@ if _neural_extra_installed():
     MODELS.update({
         "node": (_node, {"width": [32, 64], "epochs": [0, 5]}),
         "gru": (_recurrent("GRU"), {"hidden_size": [32, 64], "learning_rate": [3e-3, 1e-2]}),
-        "lipschitz_rnn": (_recurrent("LipschitzRNN"), {"eps": [0.1, 0.5], "learning_rate": [3e-3, 1e-2]}),
-        "noisy_rnn": (_recurrent("NoisyRNN"), {"eps": [0.1, 0.5], "sigma_add": [0.02, 0.1]}),
+        "lipschitz_rnn": (_recurrent("LipschitzRNN"), {"eps": [0.5, 1.0], "learning_rate": [3e-3, 1e-2]}),
+        "noisy_rnn": (_recurrent("NoisyRNN"), {"eps": [0.5, 1.0], "sigma_add": [0.01, 0.05]}),
     })
 
 

@@ -2,13 +2,13 @@
 
 All three are trained by teacher forcing on windows of the standardised series: from a zero
 hidden state the network consumes ``window`` true samples and its linear readout predicts the
-next sample's increment at every step (``x̂_{k+1} = x_k + C h_k + c``); the mean squared error after ``washout`` steps is minimised by Adam
-(cosine learning-rate decay, gradient-norm clipping). Forecasts run closed loop: the hidden
-state is driven from rest by the last ``window`` samples of the history (the context length
-of training), then each prediction is fed back as the next input. The
-closed-loop dynamics are a map on ``s = (h, x)``: ``y = x + C h + c``, ``s -> (cell(h, y), y)``;
-:meth:`to_system` exposes it
-with its exact Jacobian (``jax.jacfwd``), so Lyapunov spectra and fixed points apply.
+next sample's increment at every step (``x̂_{k+1} = x_k + C h_k + c``); the mean squared error
+after ``washout`` steps is minimised by Adam (cosine learning-rate decay, gradient-norm
+clipping). Forecasts run closed loop: the hidden state is driven from rest by the last
+``window`` samples of the history (the context length of training), then each prediction is
+fed back as the next input. The closed-loop dynamics are a map on ``s = (h, x)``:
+``y = x + C h + c``, ``s -> (cell(h, y), y)``; :meth:`to_system` exposes it with its exact
+Jacobian (``jax.jacfwd``), so Lyapunov spectra and fixed points apply.
 
 References
 ----------
@@ -263,7 +263,10 @@ class LipschitzRNN(_RecurrentModel):
     beta : float in [0, 1]
     gamma_a, gamma_w : float >= 0
     eps : float > 0
-        Discretisation step.
+        Discretisation step (default 1.0; the paper used 0.01–0.03 on pixel-by-pixel tasks of
+        hundreds of steps, but on sampled trajectories with 50-step windows a small step left
+        the hidden state too slow: on Lorenz (hidden 64, 150 epochs) the mean 50-step forecast
+        error was 12.8 with eps = 0.1 and 2.0 with eps = 1.0, against 0.37 for the GRU).
     scheme : {"euler", "rk2"}
     init_std : float
         ``M_A``, ``M_W`` entries are N(0, (init_std / hidden_size)²) (the authors' initialisation).
@@ -275,7 +278,7 @@ class LipschitzRNN(_RecurrentModel):
     def __init__(self, hidden_size: int = 64, seed: int = 0, epochs: int = 50, learning_rate: float = 3e-3,
                  window: int = 50, washout: int = 10, window_stride: int | None = None, batch_size: int = 32,
                  grad_clip: float | None = 1.0, beta: float = 0.75, gamma_a: float = 1e-3, gamma_w: float = 1e-3,
-                 eps: float = 0.1, scheme: str = "euler", init_std: float = 1.0):
+                 eps: float = 1.0, scheme: str = "euler", init_std: float = 1.0):
         self._common_init(hidden_size, seed, epochs, learning_rate, window, washout, window_stride, batch_size,
                           grad_clip)
         self.beta = beta
@@ -338,7 +341,7 @@ class NoisyRNN(LipschitzRNN):
     def __init__(self, hidden_size: int = 64, seed: int = 0, epochs: int = 50, learning_rate: float = 3e-3,
                  window: int = 50, washout: int = 10, window_stride: int | None = None, batch_size: int = 32,
                  grad_clip: float | None = 1.0, beta: float = 0.75, gamma_a: float = 1e-3, gamma_w: float = 1e-3,
-                 eps: float = 0.1, scheme: str = "euler", init_std: float = 1.0, sigma_add: float = 0.05,
+                 eps: float = 1.0, scheme: str = "euler", init_std: float = 1.0, sigma_add: float = 0.05,
                  sigma_mult: float = 0.05):
         super().__init__(hidden_size, seed, epochs, learning_rate, window, washout, window_stride, batch_size,
                          grad_clip, beta, gamma_a, gamma_w, eps, scheme, init_std)
