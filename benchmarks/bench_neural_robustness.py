@@ -18,7 +18,8 @@ Lyapunov exponent of each model's closed loop and of its hidden dynamics under z
 
 Run::
 
-    OMP_NUM_THREADS=1 XLA_FLAGS=--xla_cpu_multi_thread_eigen=false PYTHONPATH=src python benchmarks/bench_neural_robustness.py
+    OMP_NUM_THREADS=1 XLA_FLAGS=--xla_cpu_multi_thread_eigen=false PYTHONPATH=src \
+        python benchmarks/bench_neural_robustness.py
 """
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ Kidger, P. (2021). On neural differential equations. PhD thesis, Oxford (Diffrax
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 
