@@ -16,8 +16,10 @@ imported on first fit, never by ``import attractor``; only :mod:`._jax` imports 
 from __future__ import annotations
 
 from ._base import LearnedSystem, TrainingDivergenceError
+from ._jax import NeuralExtraMissingError   # defining module of the error; JAX itself loads on first fit
 
-__all__ = ["NeuralODE", "GRU", "LipschitzRNN", "NoisyRNN", "TrainingDivergenceError", "LearnedSystem"]
+__all__ = ["NeuralODE", "GRU", "LipschitzRNN", "NoisyRNN", "TrainingDivergenceError", "NeuralExtraMissingError",
+           "LearnedSystem"]
 
 _LAZY = {"NeuralODE": ".node", "GRU": ".rnn", "LipschitzRNN": ".rnn", "NoisyRNN": ".rnn"}
 
