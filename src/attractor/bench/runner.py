@@ -122,6 +122,46 @@ MODELS: dict[str, tuple[Callable[..., Any], dict[str, list]]] = {
     "mean": (_mean, {}),
 }
 
+# Neural learners (attractor.learn.neural, JAX): registered when the ``neural`` extra is installed
+# (checked without importing JAX). CPU-sized: small networks, few epochs, grids of 4 settings.
+def _node(**kw):
+    from ..learn.neural import NeuralODE
+
+    kw.setdefault("width", 64)
+    kw.setdefault("depth", 3)
+    kw.setdefault("warm_epochs", 400)
+    kw.setdefault("batch_size", 64)
+    return NeuralODE(**kw)
+
+
+def _recurrent(name):
+    def make(**kw):
+        from ..learn import neural
+
+        kw.setdefault("hidden_size", 64)
+        kw.setdefault("epochs", 300)
+        kw.setdefault("window", 50)
+        kw.setdefault("washout", 10)
+        return getattr(neural, name)(**kw)
+
+    return make
+
+
+def _neural_extra_installed() -> bool:
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in ("jax", "equinox", "diffrax", "optax"))
+
+
+if _neural_extra_installed():
+    MODELS.update({
+        "node": (_node, {"width": [32, 64], "epochs": [0, 5]}),
+        "gru": (_recurrent("GRU"), {"hidden_size": [32, 64], "learning_rate": [3e-3, 1e-2]}),
+        "lipschitz_rnn": (_recurrent("LipschitzRNN"), {"eps": [0.5, 1.0], "learning_rate": [3e-3, 1e-2]}),
+        "noisy_rnn": (_recurrent("NoisyRNN"), {"eps": [0.5, 1.0], "sigma_add": [0.01, 0.05]}),
+    })
+
+
 #: tuning grids that replace a model's own on univariate series. SINDy of a single observed channel
 #: is a one-dimensional ODE, which cannot oscillate; on delay coordinates it can (SINDyForecaster).
 UNIVARIATE_GRIDS: dict[str, dict[str, list]] = {
@@ -129,7 +169,7 @@ UNIVARIATE_GRIDS: dict[str, dict[str, list]] = {
 }
 
 #: models whose factory takes a ``seed`` (the task's seed is passed)
-SEEDED_MODELS = ("esn", "kernel")
+SEEDED_MODELS = ("esn", "kernel", "node", "gru", "lipschitz_rnn", "noisy_rnn")
 
 #: Mean CPU seconds of a task per (model, variant), from a full run of
 #: ``benchmarks/bench_forecast.py`` (2026-11-23, seed 0). The parallel backends start the most

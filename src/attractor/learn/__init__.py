@@ -17,3 +17,14 @@ from . import derivatives as _d, libraries as _l, optimizers as _o, sindy as _s,
 
 __all__ = [*_d.__all__, *_l.__all__, *_o.__all__, *_s.__all__, *_m.__all__, *_sc.__all__,
            "ESN", "NGRC", "KernelFlows", "KernelFlowsResult"]
+
+# Neural learners (JAX) are exported lazily: the classes load without JAX, which is imported on first fit.
+_NEURAL = ("NeuralODE", "GRU", "LipschitzRNN", "NoisyRNN")
+
+
+def __getattr__(name: str):
+    if name in _NEURAL:
+        from . import neural
+
+        return getattr(neural, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,36 @@
+"""Neural dynamical models on JAX: neural ODEs and recurrent networks that are DynamicalSystems.
+
+* :class:`NeuralODE` — MLP vector field, derivative matching then trajectory matching (Diffrax).
+* :class:`GRU` — gated recurrent baseline (Cho et al. 2014).
+* :class:`LipschitzRNN` — continuous-time RNN with the stability-controlled linear part
+  ``A_β,γ`` (Erichson et al., ICLR 2021).
+* :class:`NoisyRNN` — Lipschitz RNN trained with additive and multiplicative noise injected in
+  the hidden dynamics (Lim et al., NeurIPS 2021); deterministic at test time.
+
+Every fitted model has ``forecast(history, horizon)`` and ``to_system()`` (a
+:class:`~attractor.DynamicalSystem` with an exact Jacobian from ``jax.jacfwd``).
+
+JAX, Equinox, Diffrax and Optax (the ``neural`` extra: ``pip install "attractor[neural]"``) are
+imported on first fit, never by ``import attractor``; only :mod:`._jax` imports them.
+"""
+from __future__ import annotations
+
+from ._base import LearnedSystem, TrainingDivergenceError
+from ._jax import NeuralExtraMissingError   # defining module of the error; JAX itself loads on first fit
+
+__all__ = ["NeuralODE", "GRU", "LipschitzRNN", "NoisyRNN", "TrainingDivergenceError", "NeuralExtraMissingError",
+           "LearnedSystem"]
+
+_LAZY = {"NeuralODE": ".node", "GRU": ".rnn", "LipschitzRNN": ".rnn", "NoisyRNN": ".rnn"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
