@@ -263,3 +263,13 @@ def test_cli_bench_out_onto_a_foreign_file_is_refused(tmp_path):
     r = CliRunner().invoke(app, [*args, "--out", str(other), "--force", "--no-resume"])
     assert r.exit_code == 0, r.output
     assert pd.read_csv(other)["metric"].nunique() == 15
+
+
+def test_models_all_leaves_out_the_slow_neural_learners():
+    from attractor.bench.runner import MODELS, NEURAL_MODELS, resolve_models
+
+    names = resolve_models("all")
+    assert "esn" in names and "ngrc" in names and not set(names) & set(NEURAL_MODELS)
+    assert resolve_models(" ngrc, esn ") == ["ngrc", "esn"]
+    if "node" in MODELS:  # the neural extra is installed (the test extra installs it)
+        assert resolve_models("neural") == [m for m in NEURAL_MODELS if m in MODELS]

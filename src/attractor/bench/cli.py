@@ -25,7 +25,8 @@ def register(app: typer.Typer) -> None:
         systems: Optional[str] = typer.Option(None, "--systems", help="Comma-separated systems (default: all flows)."),
         models: str = typer.Option("all", "--models",
                                    help="Comma-separated models (ngrc, esn, kernel, sindy, dmd, linear_ar, "
-                                        "persistence, mean) or 'all'."),
+                                        "persistence, mean; with the neural extra node, gru, lipschitz_rnn, "
+                                        "noisy_rnn), 'all' (the classical ones) or 'neural'."),
         variants: str = typer.Option("multivariate", "--variants", help="multivariate and/or univariate."),
         noise: str = typer.Option("0", "--noise", help="Comma-separated noise levels (fraction of channel std)."),
         out: Path = typer.Option(Path("bench_results.csv"), "--out", help="Results table (.csv or .parquet)."),
@@ -54,7 +55,7 @@ def register(app: typer.Typer) -> None:
 
         from ..core.errors import ValidationError
         from ..core.output import safe_output_path
-        from .runner import MODELS, make_tasks, run_benchmark
+        from .runner import make_tasks, resolve_models, run_benchmark
 
         if out.suffix.lower() not in (".csv", ".parquet", ".pq"):
             raise ValidationError(f"--out must end in .csv or .parquet; got {out.name!r}.")
@@ -63,7 +64,7 @@ def register(app: typer.Typer) -> None:
         out = safe_output_path(out, "bench", force=force)
 
         noises = [float(v) for v in _split(noise) or ["0"]]
-        model_names = list(MODELS) if models.strip().lower() == "all" else (_split(models) or [])
+        model_names = resolve_models(models)
         tasks = make_tasks(_split(systems), model_names, _split(variants) or ["multivariate"], noises,
                            seed=seed, n_train_periods=train_periods, n_test_periods=test_periods,
                            points_per_period=points_per_period, max_fits=max_fits, max_seconds=max_seconds,

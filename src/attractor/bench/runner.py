@@ -43,7 +43,7 @@ import numpy as np
 
 from ..core.errors import AttractorError, ValidationError
 
-__all__ = ["Task", "MODELS", "make_tasks", "run_task", "run_benchmark", "BenchmarkResult", "summarize",
+__all__ = ["Task", "MODELS", "NEURAL_MODELS", "resolve_models", "make_tasks", "run_task", "run_benchmark", "BenchmarkResult", "summarize",
            "SchedulerUnavailableError", "default_systems", "long_run_scores", "expected_metrics"]
 
 
@@ -153,6 +153,10 @@ def _neural_extra_installed() -> bool:
     return all(importlib.util.find_spec(m) is not None for m in ("jax", "equinox", "diffrax", "optax"))
 
 
+#: the neural learners: slow to train (seconds per fit), so ``--models all`` leaves them out; name them
+#: explicitly (``--models node,gru``) or use ``--models neural``.
+NEURAL_MODELS = ("node", "gru", "lipschitz_rnn", "noisy_rnn")
+
 if _neural_extra_installed():
     MODELS.update({
         "node": (_node, {"width": [32, 64], "epochs": [0, 5]}),
@@ -160,6 +164,20 @@ if _neural_extra_installed():
         "lipschitz_rnn": (_recurrent("LipschitzRNN"), {"eps": [0.5, 1.0], "learning_rate": [3e-3, 1e-2]}),
         "noisy_rnn": (_recurrent("NoisyRNN"), {"eps": [0.5, 1.0], "sigma_add": [0.01, 0.05]}),
     })
+
+
+def resolve_models(spec: str) -> list[str]:
+    """Model names from a ``--models`` value: comma-separated names, ``"all"`` (the classical
+    learners, without the slow neural ones) or ``"neural"`` (the neural learners; needs the extra)."""
+    key = spec.strip().lower()
+    if key == "all":
+        return [m for m in MODELS if m not in NEURAL_MODELS]
+    if key == "neural":
+        names = [m for m in NEURAL_MODELS if m in MODELS]
+        if not names:
+            raise ValidationError('the neural models need the extra: pip install "attractor[neural]".')
+        return names
+    return [m.strip() for m in spec.split(",") if m.strip()]
 
 
 #: tuning grids that replace a model's own on univariate series. SINDy of a single observed channel
