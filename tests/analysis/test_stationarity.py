@@ -150,3 +150,19 @@ def test_kpss_and_adf_agree_with_statsmodels():
         assert kpss_test(x, "trend").statistic == pytest.approx(eta_t, abs=1e-5)
         t, lags, crit = _adf(x)
         assert t == pytest.approx(adf, abs=1e-4) and lags == 18 and crit[0.05] == pytest.approx(-3.4197, abs=1e-4)
+
+
+def test_seasonality_memory_stays_linear_in_the_series_length():
+    # The running-median background once copied every window: O(n_bins x window) memory,
+    # 7.9 GB for 200 000 samples (the long-input cap of analyze). Now a budget of window elements.
+    import tracemalloc
+
+    from attractor.analysis.stationarity import seasonality
+
+    x = np.sin(2 * np.pi * np.arange(200_000) / 1000.0) + 0.1 * np.random.default_rng(0).standard_normal(200_000)
+    tracemalloc.start()
+    res = seasonality(x)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 200e6, f"peak {peak / 1e6:.0f} MB"
+    assert res.detected and abs(res.period - 1000.0) < 10.0

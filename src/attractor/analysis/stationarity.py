@@ -375,12 +375,24 @@ class SeasonalityResult:
     background: np.ndarray = field(default=None, repr=False, compare=False)
 
 
+#: most window elements the running median copies at once (~32 MB)
+_MEDIAN_BUDGET = 4_000_000
+
+
 def _running_median(p: np.ndarray, half: int) -> np.ndarray:
     """Running median over ``2 half + 1`` bins; the spectrum is mirrored at 0 and Nyquist
     (a power spectrum is even in frequency), so the windows stay centred at the ends."""
     half = int(min(half, p.size - 1))
     ext = np.concatenate([p[half:0:-1], p, p[-2:-half - 2:-1]])
-    return np.median(np.lib.stride_tricks.sliding_window_view(ext, 2 * half + 1), axis=1)
+    windows = np.lib.stride_tricks.sliding_window_view(ext, 2 * half + 1)  # a view: no copy yet
+    # np.median copies the windows it reads: all of them would be O(n_bins * window) memory
+    # (8 GB for a 200 000-sample series). Past a budget, take the median at evenly spaced centres
+    # and interpolate linearly between them: the background is smooth on the window's scale.
+    step = max(1, math.ceil(p.size * windows.shape[1] / _MEDIAN_BUDGET))
+    if step == 1:
+        return np.median(windows, axis=1)
+    centres = np.unique(np.r_[np.arange(0, p.size, step), p.size - 1])
+    return np.interp(np.arange(p.size), centres, np.median(windows[centres], axis=1))
 
 
 def seasonality(x, dt: float = 1.0, far: float = 0.01, min_strength: float = 0.1,
