@@ -118,10 +118,20 @@ def _nw_bandwidth(e: np.ndarray) -> int:
     return int(min(n - 1, gamma * n ** (1.0 / 3.0)))
 
 
+def _autocovs(e: np.ndarray, max_lag: int) -> np.ndarray:
+    """``_autocov(e, j)`` for j = 0..max_lag: by FFT (O(n log n)) when many lags are needed."""
+    n = e.size
+    if max_lag < 32:
+        return np.array([_autocov(e, j) for j in range(max_lag + 1)])
+    m = 1 << int(2 * n - 1).bit_length()
+    spec = np.fft.rfft(e, m)
+    return np.fft.irfft(spec * np.conj(spec), m)[: max_lag + 1] / n
+
+
 def _bartlett_lrv(e: np.ndarray, bandwidth: int) -> float:
-    lrv = _autocov(e, 0)
-    for j in range(1, bandwidth + 1):
-        lrv += 2.0 * (1.0 - j / (bandwidth + 1.0)) * _autocov(e, j)
+    g = _autocovs(e, bandwidth)
+    j = np.arange(1, bandwidth + 1)
+    lrv = g[0] + 2.0 * np.sum((1.0 - j / (bandwidth + 1.0)) * g[1:])
     return float(max(lrv, 1e-300))
 
 
@@ -192,11 +202,14 @@ def _adf(arr: np.ndarray) -> tuple[float, int, dict[float, float]]:
     cols = [np.ones(T), np.arange(T, dtype=float) / T, arr[p:-1]]
     cols += [dx[p - j: dx.size - j] for j in range(1, p + 1)]
     X = np.column_stack(cols)
-    beta, *_ = np.linalg.lstsq(X, y, rcond=None)
+    # normal equations: (X'X)^-1 is needed for the standard error anyway, and an SVD of the
+    # tall design (lstsq) costs ~50x more at 10^5 samples
+    xtx_inv = np.linalg.pinv(X.T @ X)
+    beta = xtx_inv @ (X.T @ y)
     resid = y - X @ beta
     dof = max(T - X.shape[1], 1)
     s2 = float(resid @ resid) / dof
-    cov = s2 * np.linalg.pinv(X.T @ X)
+    cov = s2 * xtx_inv
     tstat = float(beta[2] / math.sqrt(max(cov[2, 2], 1e-300)))
     crit = {a: b0 + b1 / T + b2 / T ** 2 for a, (b0, b1, b2) in _ADF_SURF["ct"].items()}
     return tstat, p, crit
