@@ -18,10 +18,14 @@ Evidence and thresholds
   every surrogate, which a stationary linear Gaussian process does not produce; typical of
   trends, drifts and strong seasonality (Theiler et al. 1992, Physica D 58, 77).
 * **K** (prediction skill): ``skill = 1 - E_model / E_baseline``, where ``E`` is the forecast
-  error integrated over the horizon and the baseline is the better of persistence and the
-  mean; **K** is ``skill >= 0.05`` (the best model removes at least 5 % of the baseline's
+  error (root-mean-square over forecast starts, clipped at the climatology level) integrated
+  over the lead times where persistence is still informative (until its error reaches that of
+  the mean, at least 10 samples), and the baseline is the better of persistence and the
+  mean (see the forecast item); **K** is ``skill >= 0.05`` (the best model removes at least 5 % of the baseline's
   error, the margin the forecast item uses to say a model "beats both baselines"), *clear* skill is ``skill >= 0.3``; ``skill <= 0`` counts *against* nonlinear
   determinism (the issue #19 case: a prediction error worse than predicting the mean).
+  Linear predictability (an AR process, a sine) gives positive skill too, so **K** only
+  corroborates **S**; it never establishes nonlinearity on its own.
 * **C** (contrary stochasticity diagnostic): Cao's ``E2(d)`` stays near 1 for every ``d``
   (Cao 1997, Physica D 110, 43), i.e. the data look random.
 * **T** / **P**: a trend / a seasonal (periodic) component was detected by the
