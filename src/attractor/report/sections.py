@@ -491,6 +491,25 @@ def _choose_null(ctx: Context, x: np.ndarray) -> tuple[np.ndarray, str, dict, bo
     return y, "iaaft", {}, False, "no trend or dominant cycle found: IAAFT surrogates"
 
 
+def _cycles_per_block(period: float, n: int, max_cycles: int = 8, tol: float = 0.1, min_blocks: int = 8) -> int:
+    """Cycles per shuffled block of the cycle-shuffle surrogates.
+
+    Cycle shuffling cuts the series every ``period`` samples at rounded positions; with a period that is
+    not a whole number of samples (12.5, say) every junction carries a phase jump of up to half a sample,
+    which the surrogates have and the data do not, so a purely periodic series is "more predictable than
+    its surrogates" (a false rejection). Blocks of the fewest ``q <= max_cycles`` whole cycles whose length
+    ``q * period`` is within ``tol`` samples of an integer remove the jump (``q = 2`` for 12.5); ``q = 1``
+    when no such ``q`` leaves at least ``min_blocks`` blocks.
+    """
+    for q in range(1, max_cycles + 1):
+        length = q * period
+        if length * min_blocks > n:
+            break
+        if abs(length - round(length)) <= tol:
+            return q
+    return 1
+
+
 def _nonlinearity(ctx: Context) -> dict:
     x = _series(ctx, 100, "the surrogate test")
     surrogate_test = _capability("analysis.surrogates", "surrogate_test")
@@ -507,6 +526,10 @@ def _nonlinearity(ctx: Context) -> dict:
         kwargs = {"dimension": int(min(ctx.shared["dimension"], 6)), "delay": max(1, int(round(delay / stride)))}
     if method == "cycle_shuffle":
         mkw["period"] /= stride
+        q = _cycles_per_block(mkw["period"], y.size)
+        mkw["period"] *= q
+        why += (f"; blocks of {q} cycles ({mkw['period']:.4g} samples), the fewest whole cycles that span a whole "
+                "number of samples (to 0.1 sample)" if q > 1 else "")
         kwargs["delay"] = 1  # short delay vectors: few of them straddle a junction between cycles
     res = surrogate_test(y, statistic="nonlinear_prediction", method=method, n_surrogates=k, seed=ctx.seed,
                          statistic_kwargs=kwargs or None, trim=trim, method_kwargs=mkw or None)
