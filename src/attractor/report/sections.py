@@ -530,7 +530,12 @@ def _nonlinearity(ctx: Context) -> dict:
         mkw["period"] *= q
         why += (f"; blocks of {q} cycles ({mkw['period']:.4g} samples), the fewest whole cycles that span a whole "
                 "number of samples (to 0.1 sample)" if q > 1 else "")
-        kwargs["delay"] = 1  # short delay vectors: few of them straddle a junction between cycles
+        if abs(mkw["period"] - round(mkw["period"])) > 0.1:
+            # the junctions carry a phase jump the data do not have: short delay vectors, so that few of them
+            # straddle a junction
+            kwargs["delay"] = 1
+        # else the junctions are seamless for a periodic orbit plus noise independent between cycles (the null),
+        # so delay vectors straddling them are legitimate and the statistic keeps the embedding delay
     res = surrogate_test(y, statistic="nonlinear_prediction", method=method, n_surrogates=k, seed=ctx.seed,
                          statistic_kwargs=kwargs or None, trim=trim, method_kwargs=mkw or None)
     ctx.shared["surrogate"] = res
