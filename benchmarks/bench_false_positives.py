@@ -31,8 +31,10 @@ high-confidence column is only informative without ``--quick``.
 
 The study's mode is the default (not ``--quick``): 99 IAAFT / cycle-shuffle surrogates (so a
 rank test can reach p = 0.01 and a claim can carry "high" confidence), NGRC and the 500-node
-echo-state network in the forecast comparison; about 4-5 s per analysis, 600 analyses in about
-25 min on 2 workers.
+echo-state network in the forecast comparison. Measured (2 workers on a 2-core machine shared with
+other jobs): 600 analyses in 1589 s wall (26.5 min; mean 5.3 s per analysis in-process, inflated
+by the load); 270 of them (the periodic-null classes) rerun in 336 s (2.4 s each) on a quieter
+machine.
 
 Run:  PYTHONPATH=src python benchmarks/bench_false_positives.py --seeds 50 --chaos-seeds 20 \\
           --out results.csv
