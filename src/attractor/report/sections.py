@@ -1047,7 +1047,8 @@ def _forecast(ctx: Context) -> dict:
                          "failure": f"exception, non-finite forecast or error > {_DIVERGED:g} std",
                          "Lyapunov exponent": lam_note, "channels": ", ".join(d.columns[: X.shape[1]])},
             "text": text, "figures": [render_png(fig, "Mean normalised forecast error against lead time (dashed: "
-                                                      "baselines; dotted: the 0.4 VPT threshold; dash-dot: end of the skill window)")],
+                                                      "baselines; dotted: the 0.4 VPT threshold; dash-dot: end "
+                                                      "of the skill window)")],
             "result": ctx.shared["forecast_skill"], "reliable": reliable,
             "reading": "Skill compares the whole error curve with the better of two trivial forecasts (repeat the "
                        "last value; predict the mean): only a positive skill means the model has learned "

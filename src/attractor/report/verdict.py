@@ -21,8 +21,9 @@ Evidence and thresholds
   error (root-mean-square over forecast starts, clipped at the climatology level) integrated
   over the lead times where persistence is still informative (until its error reaches that of
   the mean, at least 10 samples), and the baseline is the better of persistence and the
-  mean (see the forecast item); **K** is ``skill >= 0.05`` (the best model removes at least 5 % of the baseline's
-  error, the margin the forecast item uses to say a model "beats both baselines"), *clear* skill is ``skill >= 0.3``; ``skill <= 0`` counts *against* nonlinear
+  mean (see the forecast item); **K** is ``skill >= 0.05`` (the best model removes at least
+  5 % of the baseline's error, the margin the forecast item uses to say a model "beats both
+  baselines"), *clear* skill is ``skill >= 0.3``; ``skill <= 0`` counts *against* nonlinear
   determinism (the issue #19 case: a prediction error worse than predicting the mean).
   Linear predictability (an AR process, a sine) gives positive skill too, so **K** only
   corroborates **S**; it never establishes nonlinearity on its own.
