@@ -54,16 +54,24 @@ def test_summary_table_counts_claims():
     assert s["runs"] == 4 and s["nonlinear_rate"] == 0.25 and s["high_conf_claims"] == 0
 
 
+# The slow checks run the same options as the benchmark (not quick: 99 surrogates, so that a strong rejection,
+# and hence "high" confidence, is possible at all; figures off and the items the verdict does not read left out).
+# Thresholds of the fast version: at most 1 claim (and none with high confidence) over 2 seeds x 6 linear /
+# periodic classes (the full study's 5 % of 12 runs rounds up to 1), and at least 9 of 10 clean chaotic series
+# found deterministic (the full study requires >= 95 %).
 @pytest.mark.slow
 def test_linear_classes_rarely_claim_nonlinear_structure():
-    rows = [bench.run_one(t) for t in bench.tasks(bench.NOISE_CLASSES, 3, 0, True, 10_000)]
+    rows = [bench.run_one(t) for t in bench.tasks(bench.NOISE_CLASSES, 2, 0, False, 10_000)]
     claims = [r for r in rows if r["claims_nonlinear"]]
+    assert len(rows) == 12
     assert len(claims) <= 1, [(r["class"], r["seed"], r["reasons"]) for r in claims]
-    assert not any(r["high_confidence_claim"] for r in rows)
+    assert not any(r["high_confidence_claim"] for r in rows), [(r["class"], r["seed"]) for r in rows
+                                                                 if r["high_confidence_claim"]]
 
 
 @pytest.mark.slow
 def test_clean_chaotic_systems_are_found_deterministic():
-    rows = [bench.run_one(t) for t in bench.tasks(bench.CHAOS_CLASSES, 0, 2, True, 10_000, noises=(0.0,))]
+    rows = [bench.run_one(t) for t in bench.tasks(bench.CHAOS_CLASSES, 0, 2, False, 10_000, noises=(0.0,))]
     found = [r for r in rows if r["claims_nonlinear"]]
-    assert len(found) >= len(rows) - 1, [(r["class"], r["verdict"], r["reasons"]) for r in rows]
+    assert len(rows) == 10
+    assert len(found) >= 9, [(r["class"], r["verdict"], r["reasons"]) for r in rows]

@@ -87,3 +87,17 @@ def test_transform_options_are_recorded():
     ctx.shared["precheck_transform"] = "bogus"
     with pytest.raises(Exception, match="precheck_transform"):
         sec._nonlinearity(ctx)
+
+
+def test_cycle_shuffle_blocks_span_a_whole_number_of_samples():
+    """A period of 12.5 samples is shuffled in blocks of 2 cycles (25 samples): no half-sample phase jump at
+    the junctions (which made 4 of 50 noisy sines of period 12.5 look nonlinear in the false-positive study)."""
+    from attractor.report.sections import _cycles_per_block
+
+    assert _cycles_per_block(25.0, 4096) == 1
+    assert _cycles_per_block(12.5, 4096) == 2
+    assert _cycles_per_block(100 / 3, 4096) == 3
+    assert _cycles_per_block(48.39, 4096) == 5          # 241.95 samples
+    # too few blocks would remain: fall back to single cycles
+    assert _cycles_per_block(12.5, 150) == 1
+    assert _cycles_per_block(9.617, 114) == 1

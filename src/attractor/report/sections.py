@@ -491,6 +491,25 @@ def _choose_null(ctx: Context, x: np.ndarray) -> tuple[np.ndarray, str, dict, bo
     return y, "iaaft", {}, False, "no trend or dominant cycle found: IAAFT surrogates"
 
 
+def _cycles_per_block(period: float, n: int, max_cycles: int = 8, tol: float = 0.1, min_blocks: int = 8) -> int:
+    """Cycles per shuffled block of the cycle-shuffle surrogates.
+
+    Cycle shuffling cuts the series every ``period`` samples at rounded positions; with a period that is
+    not a whole number of samples (12.5, say) every junction carries a phase jump of up to half a sample,
+    which the surrogates have and the data do not, so a purely periodic series is "more predictable than
+    its surrogates" (a false rejection). Blocks of the fewest ``q <= max_cycles`` whole cycles whose length
+    ``q * period`` is within ``tol`` samples of an integer remove the jump (``q = 2`` for 12.5); ``q = 1``
+    when no such ``q`` leaves at least ``min_blocks`` blocks.
+    """
+    for q in range(1, max_cycles + 1):
+        length = q * period
+        if length * min_blocks > n:
+            break
+        if abs(length - round(length)) <= tol:
+            return q
+    return 1
+
+
 def _nonlinearity(ctx: Context) -> dict:
     x = _series(ctx, 100, "the surrogate test")
     surrogate_test = _capability("analysis.surrogates", "surrogate_test")
@@ -507,7 +526,16 @@ def _nonlinearity(ctx: Context) -> dict:
         kwargs = {"dimension": int(min(ctx.shared["dimension"], 6)), "delay": max(1, int(round(delay / stride)))}
     if method == "cycle_shuffle":
         mkw["period"] /= stride
-        kwargs["delay"] = 1  # short delay vectors: few of them straddle a junction between cycles
+        q = _cycles_per_block(mkw["period"], y.size)
+        mkw["period"] *= q
+        why += (f"; blocks of {q} cycles ({mkw['period']:.4g} samples), the fewest whole cycles that span a whole "
+                "number of samples (to 0.1 sample)" if q > 1 else "")
+        if abs(mkw["period"] - round(mkw["period"])) > 0.1:
+            # the junctions carry a phase jump the data do not have: short delay vectors, so that few of them
+            # straddle a junction
+            kwargs["delay"] = 1
+        # else the junctions are seamless for a periodic orbit plus noise independent between cycles (the null),
+        # so delay vectors straddling them are legitimate and the statistic keeps the embedding delay
     res = surrogate_test(y, statistic="nonlinear_prediction", method=method, n_surrogates=k, seed=ctx.seed,
                          statistic_kwargs=kwargs or None, trim=trim, method_kwargs=mkw or None)
     ctx.shared["surrogate"] = res
@@ -808,6 +836,36 @@ def _sindy(ctx: Context) -> dict:
 _VPT_THRESHOLD = 0.4  # Vlachas et al. (2020)
 _DIVERGED = 1e3  # normalised error (in training standard deviations) taken as a diverged forecast
 _SKILL_MARGIN = 0.05  # a model "beats the baselines" only with at least 5 % less integrated error
+_SKILL_MIN_LEADS = 10  # the skill window covers at least this many lead times (samples)
+
+
+def _skill_window(X_train: np.ndarray, horizon: int) -> int:
+    """Lead times (samples) over which forecast skill is scored.
+
+    The window ends where persistence stops being informative: its expected normalised squared error
+    ``2 (1 − ρ(k))`` (``ρ`` the training autocorrelation, averaged over channels) reaches the climatology
+    level 1, i.e. ``ρ(k) <= 1/2``; at least ``_SKILL_MIN_LEADS`` samples, at most ``horizon``. Beyond it
+    both trivial forecasts are at (or above) the level of predicting the mean, so error there measures only
+    how a free-running model wanders, not what it has learned.
+    """
+    Z = np.asarray(X_train, dtype=float)
+    Z = Z - Z.mean(axis=0)
+    var = np.where(Z.var(axis=0) > 0, Z.var(axis=0), 1.0)
+    kmax = min(horizon, Z.shape[0] // 4)
+    for k in range(1, kmax + 1):
+        rho = np.mean(np.mean(Z[k:] * Z[:-k], axis=0) / var)
+        if 2.0 * (1.0 - rho) >= 1.0:
+            return int(min(horizon, max(_SKILL_MIN_LEADS, k)))
+    return int(max(1, min(horizon, max(_SKILL_MIN_LEADS, kmax))))
+
+
+def _skill_curve(errs: list, window: int) -> np.ndarray:
+    """Root-mean-square over starts of the normalised error, on the first ``window`` leads, clipped at the
+    climatology level 1 (a user falls back to the mean once a forecast is worse than it)."""
+    e = np.asarray([np.asarray(v, dtype=float)[:window] for v in errs])
+    with np.errstate(over="ignore", invalid="ignore"):
+        rms = np.sqrt(np.mean(e ** 2, axis=0))
+    return np.minimum(np.where(np.isfinite(rms), rms, np.inf), 1.0)
 
 
 def _forecast_errors(X: np.ndarray, pred: np.ndarray, s: int, horizon: int, scale: np.ndarray) -> np.ndarray:
@@ -829,10 +887,17 @@ def _vpt(e: np.ndarray, dt: float) -> tuple[float, bool]:
 def _forecast(ctx: Context) -> dict:
     """Forecast models against persistence and climatology, ranked by skill.
 
-    skill = 1 − (mean over starts of ∫ e(t) dt of the model) / (same for the better of persistence and
-    climatology, the training mean), e the normalised error; > 0 means the model beats both baselines over
-    the whole horizon (a model whose error sits at 1.0 cannot win by crossing a 0.4 threshold late); the best
-    model is named only if its skill exceeds 0.05 (``best`` None otherwise; ``skill`` is still the top one). A model
+    skill = 1 − ∫ E_model / ∫ E_base over the skill window, E the root-mean-square over starts of the
+    normalised error, clipped at the climatology level 1 (a user falls back to the mean once a forecast is
+    useless), and E_base the better of persistence and climatology (the training mean). The window
+    (:func:`_skill_window`) ends where persistence's expected error reaches the climatology level
+    (autocorrelation 1/2), at least 10 samples, at most the horizon: beyond it both baselines carry no
+    information, and a free-running forecast past its predictability horizon would only add noise to
+    the score. > 0 means the model beats both baselines; the best model is named only if its skill
+    exceeds 0.05 (``best`` None otherwise; ``skill`` is still the top one). Linear predictability (an
+    AR process, a sine) also gives positive skill: skill corroborates the surrogate test, it does not
+    replace it. The NGRC delay stride is ``max(1, delay // m)`` (the estimated delay spread over the m
+    delays), so its features span the same window as the delay embedding. A model
     that raises, or whose forecast is not finite or exceeds 10³ standard deviations at any start, has failed
     (skill −∞, listed). Valid prediction times capped at the horizon are lower bounds ("≥"). Lyapunov-time
     conversions only with a reliable exponent.
@@ -852,8 +917,10 @@ def _forecast(ctx: Context) -> dict:
     horizon = min(max(1, (n - n_train - 1) // 2), max(20, int(round(5.0 / (lam * ctx.dt)))) if lam else 200)
     models = {}
     if X.shape[1] == 1:
-        m = int(ctx.shared.get("dimension", 3))
-        models[f"NGRC ({max(2, m)} delays)"] = NGRC(delays=max(2, m), stride=1, degree=2, ridge=1e-4)
+        m = max(2, int(ctx.shared.get("dimension", 3)))
+        ngrc_stride = max(1, int(ctx.shared.get("delay", 1)) // m)
+        models[f"NGRC ({m} delays, stride {ngrc_stride})"] = NGRC(delays=m, stride=ngrc_stride, degree=2,
+                                                                  ridge=1e-4)
     else:
         models["NGRC (2 delays)"] = NGRC(delays=2, stride=1, degree=2, ridge=1e-6)
     notes = []
@@ -868,9 +935,10 @@ def _forecast(ctx: Context) -> dict:
             notes.append(str(exc))
     scale = X[:n_train].std(axis=0)
     scale = np.where(scale > 0, scale, 1.0)
-    n_starts = 3 if ctx.quick else 5
+    n_starts = 6 if ctx.quick else 10
     starts = np.unique(np.linspace(n_train, n - horizon - 1, n_starts).astype(int))
     dt = ctx.dt
+    window = _skill_window(X[:n_train], horizon)
     # ---- baselines: persistence (last value) and climatology (training mean)
     mean = X[:n_train].mean(axis=0)
     base_err = {"persistence (last value)": [_forecast_errors(X, np.repeat(X[s: s + 1], horizon, axis=0), s,
@@ -878,7 +946,7 @@ def _forecast(ctx: Context) -> dict:
                 "climatology (training mean)": [_forecast_errors(X, np.repeat(mean[None], horizon, axis=0), s,
                                                                  horizon, scale) for s in starts]}
     curves = {k: np.mean(v, axis=0) for k, v in base_err.items()}
-    integral = {k: float(np.mean([dt * e.sum() for e in v])) for k, v in base_err.items()}
+    integral = {k: float(dt * _skill_curve(v, window).sum()) for k, v in base_err.items()}
     baseline = min(integral, key=integral.get)
     ref = integral[baseline]
     # ---- models
@@ -908,7 +976,7 @@ def _forecast(ctx: Context) -> dict:
             table[label] = {"skill": float("-inf"), "failed": True, "vpt": vpt, "vpt_capped": capped}
             continue
         curves[label] = np.mean(errs, axis=0)
-        err_int = float(np.mean([dt * e.sum() for e in errs]))
+        err_int = float(dt * _skill_curve(errs, window).sum())
         table[label] = {"skill": 1.0 - err_int / ref if ref > 0 else float("nan"), "failed": False, "vpt": vpt,
                         "vpt_capped": capped}
     for label, e in base_err.items():
@@ -934,6 +1002,7 @@ def _forecast(ctx: Context) -> dict:
     for label, c in curves.items():
         ax.plot(tt, np.minimum(c, 10.0), lw=1, ls="--" if label in base_err else "-", label=label)
     ax.axhline(_VPT_THRESHOLD, color="0.4", ls=":", lw=0.8)
+    ax.axvline(window * dt, color="0.6", ls="-.", lw=0.8)
     ax.set_ylim(0, 1.6)
     ax.set_xlabel(f"lead time ({ctx.unit})")
     ax.set_ylabel("normalised error")
@@ -959,7 +1028,7 @@ def _forecast(ctx: Context) -> dict:
                 f"{baseline}, the better baseline.")
     elif top is not None:
         text = (f"No model beats the better baseline ({baseline}) by more than {100 * _SKILL_MARGIN:g} % over the "
-                f"horizon (best: {top}, skill {best_skill:.2g}).")
+                f"skill window (best: {top}, skill {best_skill:.2g}).")
     else:
         text = "Every model failed."
     text = " ".join([text] + notes + [f"{k} failed: {v}." for k, v in failures.items()])
@@ -968,12 +1037,18 @@ def _forecast(ctx: Context) -> dict:
     lam_note = ("λ1 not used (no reliable estimate): times in " + ctx.unit) if lam is None else f"λ1 = {lam:.4g}"
     return {"numbers": numbers,
             "settings": {"training samples": n_train, "forecast starts": int(len(starts)),
-                         "horizon (samples)": int(horizon), "skill": "1 − ∫e dt (model) / ∫e dt (better of "
-                         "persistence and climatology), averaged over starts", "VPT error threshold": _VPT_THRESHOLD,
+                         "horizon (samples)": int(horizon),
+                         "skill window (samples)": int(window),
+                         "skill": "1 − ∫E (model) / ∫E (better of persistence and climatology) over the skill "
+                                  "window, E = RMS over starts of the normalised error, clipped at 1 "
+                                  "(climatology level); window: until persistence's error reaches the "
+                                  "climatology level (autocorrelation 1/2), ≥ 10 samples, ≤ horizon",
+                         "NGRC stride": "max(1, delay // m)", "VPT error threshold": _VPT_THRESHOLD,
                          "failure": f"exception, non-finite forecast or error > {_DIVERGED:g} std",
                          "Lyapunov exponent": lam_note, "channels": ", ".join(d.columns[: X.shape[1]])},
             "text": text, "figures": [render_png(fig, "Mean normalised forecast error against lead time (dashed: "
-                                                      "baselines; dotted: the 0.4 VPT threshold)")],
+                                                      "baselines; dotted: the 0.4 VPT threshold; dash-dot: end "
+                                                      "of the skill window)")],
             "result": ctx.shared["forecast_skill"], "reliable": reliable,
             "reading": "Skill compares the whole error curve with the better of two trivial forecasts (repeat the "
                        "last value; predict the mean): only a positive skill means the model has learned "

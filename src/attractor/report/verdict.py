@@ -18,10 +18,15 @@ Evidence and thresholds
   every surrogate, which a stationary linear Gaussian process does not produce; typical of
   trends, drifts and strong seasonality (Theiler et al. 1992, Physica D 58, 77).
 * **K** (prediction skill): ``skill = 1 - E_model / E_baseline``, where ``E`` is the forecast
-  error integrated over the horizon and the baseline is the better of persistence and the
-  mean; **K** is ``skill >= 0.05`` (the best model removes at least 5 % of the baseline's
-  error, the margin the forecast item uses to say a model "beats both baselines"), *clear* skill is ``skill >= 0.3``; ``skill <= 0`` counts *against* nonlinear
+  error (root-mean-square over forecast starts, clipped at the climatology level) integrated
+  over the lead times where persistence is still informative (until its error reaches that of
+  the mean, at least 10 samples), and the baseline is the better of persistence and the
+  mean (see the forecast item); **K** is ``skill >= 0.05`` (the best model removes at least
+  5 % of the baseline's error, the margin the forecast item uses to say a model "beats both
+  baselines"), *clear* skill is ``skill >= 0.3``; ``skill <= 0`` counts *against* nonlinear
   determinism (the issue #19 case: a prediction error worse than predicting the mean).
+  Linear predictability (an AR process, a sine) gives positive skill too, so **K** only
+  corroborates **S**; it never establishes nonlinearity on its own.
 * **C** (contrary stochasticity diagnostic): Cao's ``E2(d)`` stays near 1 for every ``d``
   (Cao 1997, Physica D 110, 43), i.e. the data look random.
 * **T** / **P**: a trend / a seasonal (periodic) component was detected by the
@@ -29,7 +34,12 @@ Evidence and thresholds
   a strong periodic component, so their rejection is not counted as **S** when **P** holds
   (Theiler & Prichard 1996, Physica D 94, 221); a pseudo-periodic surrogate test
   (Small, Yu & Harrison 2001, Phys. Rev. Lett. 87, 188101), whose null hypothesis includes a
-  noisy periodic orbit, is counted.
+  noisy periodic orbit, is counted, and so is a cycle-shuffle test (Theiler 1995: fixed cycle plus
+  noise independent between cycles) when the component is *periodic* (one line and its
+  harmonics). When the pre-check finds it *quasi-periodic* (unrelated lines), the cycle-shuffle
+  null does not contain the data's own linear structure (shuffling whole cycles of one period
+  breaks the phase of the other lines), so its rejection is not counted either; only a
+  pseudo-periodic surrogate rejection is.
   A periodic component is itself predictable, so with **P** the skill **K** corroborates
   only a *strong* rejection or a positive exponent **L**.
 * **L** (positive exponent): a *reliable* largest Lyapunov exponent whose interval lies
@@ -107,6 +117,8 @@ CLAIM_LABELS: frozenset[str] = frozenset({CHAOS, NONLINEAR})
 
 #: Surrogate methods whose null hypothesis contains a (noisy) periodic orbit.
 _PERIODIC_AWARE = ("pps", "pseudo", "cycle", "periodic")
+#: ... and those whose null also contains a quasi-periodic orbit (several unrelated lines).
+_PSEUDO_PERIODIC = ("pps", "pseudo")
 
 
 @dataclass(frozen=True)
@@ -137,6 +149,8 @@ class Evidence:
         Period of the seasonal component (time units).
     seasonal_strength : float or None
         Fraction of the variance in the seasonal peaks.
+    seasonal_kind : str or None
+        ``"periodic"`` (one line and its harmonics) or ``"quasi-periodic"`` (unrelated lines).
     stochastic_cao : bool or None
         Cao's E2 stays near 1 for every d.
     skill : float or None
@@ -167,6 +181,7 @@ class Evidence:
     seasonality_description: str = ""
     seasonal_period: float | None = None
     seasonal_strength: float | None = None
+    seasonal_kind: str | None = None
     stochastic_cao: bool | None = None
     skill: float | None = None
     skill_model: str | None = None
@@ -288,7 +303,10 @@ def decide(ev: Evidence) -> Verdict:
         return Verdict(INSUFFICIENT, "low", (why, "no test of nonlinearity available"), tuple(findings), rule=2)
 
     periodic = bool(ev.seasonality)
-    periodic_aware = any(tag in method for tag in _PERIODIC_AWARE)
+    quasi = periodic and "quasi" in (ev.seasonal_kind or "").lower()
+    # a strictly periodic null (cycle shuffling) does not contain a quasi-periodic signal: only a
+    # pseudo-periodic surrogate null counts then
+    periodic_aware = any(tag in method for tag in (_PSEUDO_PERIODIC if quasi else _PERIODIC_AWARE))
     rejected = p is not None and (p <= ev.surrogate_alpha if ev.surrogate_rejected is None
                                   else bool(ev.surrogate_rejected))
     s_counts = rejected and (not periodic or periodic_aware)
@@ -309,7 +327,8 @@ def decide(ev: Evidence) -> Verdict:
     if p is not None:
         r_surr = f"surrogate test ({ev.surrogate_method or 'surrogates'}, {k} surrogates): p = {_p(p)}"
         if rejected and periodic and not periodic_aware:
-            r_surr += " (not counted: the series has a strong periodic component)"
+            r_surr += (" (not counted: this null does not model the quasi-periodic component)" if quasi
+                       else " (not counted: the series has a strong periodic component)")
         elif s_strong:
             r_surr += " (strong rejection)"
         elif rejected:
@@ -544,7 +563,8 @@ def gather(ctx: Any, sections: Sequence[Any]) -> Evidence:
     if se is not None:
         kw.update(seasonality=bool(_attr(se, "detected", False)),
                   seasonality_description=str(_attr(se, "description", "")),
-                  seasonal_period=_f(_attr(se, "period")), seasonal_strength=_f(_attr(se, "strength")))
+                  seasonal_period=_f(_attr(se, "period")), seasonal_strength=_f(_attr(se, "strength")),
+                  seasonal_kind=(str(_attr(se, "kind")) if _attr(se, "kind") is not None else None))
     if "stochastic_cao" in sh:
         kw["stochastic_cao"] = bool(sh["stochastic_cao"])
     elif "dimension" in items and items["dimension"].ok:
