@@ -171,7 +171,7 @@ def test_node_to_system_exact_jacobian_and_analyses(lorenz, node):
     fc = node.forecast(lorenz[:100], 5)
     traj = sysm.trajectory(6, dt=0.01, x0=lorenz[99], rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(fc, traj.x[1:], rtol=1e-4, atol=1e-4)
-    res = attractor.lyapunov_spectrum(sysm, t_total=2.0, dt_renorm=0.5, method="rk4", step=0.01, seed=0)
+    res = attractor.lyapunov_spectrum(sysm, t_total=2.0, dt_renorm=0.1, method="rk4", step=0.01, seed=0)
     assert res.settings["jacobian"] == "system" and np.all(np.isfinite(res.exponents))
     fps = attractor.fixed_points(sysm, bounds=[(-20, 20), (-25, 25), (0, 50)], n_starts=4, seed=0)
     for p in fps.points:
