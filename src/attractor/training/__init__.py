@@ -37,7 +37,10 @@ _LAZY_OPT = {
 }
 
 # RNN fixed points and Lyapunov spectra (issue #16, part B): add names here.
-_LAZY_RNN: dict[str, str] = {}
+_LAZY_RNN: dict[str, str] = {
+    "rate_network": ".network_lyapunov", "RateNetwork": ".network_lyapunov",
+    "network_lyapunov_spectrum": ".network_lyapunov",
+}
 
 _LAZY = {**_LAZY_OPT, **_LAZY_RNN}
 

@@ -1,0 +1,147 @@
+"""Lyapunov spectra of recurrent networks (issue #16, part B).
+
+Closed forms and published facts used:
+
+* Sompolinsky, Crisanti & Sommers, Phys. Rev. Lett. 61, 259 (1988): the random rate network
+  dh/dt = -h + g J tanh(h), J_ij ~ N(0, 1/N), has the origin as attractor for g < 1 (so its
+  Lyapunov exponents are the real parts of the eigenvalues of -I + g J) and is chaotic for g > 1
+  as N -> infinity (lambda_1 > 0).
+* Liouville: the sum of all N exponents equals the time average of tr J(h); with J_ii = 0 that
+  is exactly -N (mean exponent -1).
+* A linear map h' = A h + B u_t has exponents ln|mu_i(A)| whatever the input.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+import attractor
+from attractor import ValidationError
+from attractor.core.errors import DivergenceError, InsufficientDataError
+from attractor.training.network_lyapunov import RateNetwork, network_lyapunov_spectrum, rate_network
+
+
+def test_rate_network_is_a_seeded_flow_with_exact_jacobian():
+    a, b = rate_network(30, 1.5, seed=4), rate_network(30, 1.5, seed=4)
+    assert isinstance(a, attractor.DynamicalSystem) and a.kind == "flow" and a.has_exact_jacobian
+    np.testing.assert_array_equal(a.coupling, b.coupling)
+    np.testing.assert_array_equal(a.default_x0, b.default_x0)
+    assert np.std(a.coupling) == pytest.approx(1 / np.sqrt(30), rel=0.1)
+    x = np.random.default_rng(0).standard_normal(30)
+    fd = attractor.DynamicalSystem.jacobian(a, x)          # the base class's central differences
+    np.testing.assert_allclose(a.jacobian(x), fd, atol=1e-8)
+    assert np.all(np.diag(rate_network(30, 1.5, seed=4, zero_diagonal=True).coupling) == 0)
+    c = a.with_parameters(g=0.5)
+    np.testing.assert_array_equal(c.coupling, a.coupling)
+    assert c.parameters["g"] == 0.5
+    np.testing.assert_allclose(c.rhs(x), -x + 0.5 * a.coupling @ np.tanh(x))
+
+
+def test_subcritical_spectrum_is_the_real_parts_of_the_eigenvalues():
+    # g = 0.5: the orbit falls onto h = 0, where the exponents are Re eig(-I + g J) (SCS 1988).
+    net = rate_network(40, 0.5, seed=3)
+    res = network_lyapunov_spectrum(net, t_total=1000, dt_renorm=2.0, step=0.2, seed=0)
+    ev = np.sort(np.linalg.eigvals(-np.eye(40) + 0.5 * net.coupling).real)[::-1]
+    # complex pairs share a real part; the QR estimate of a pair converges like 1/T (T = 1000)
+    np.testing.assert_allclose(res.exponents, ev, atol=6e-3)
+    assert abs(res.exponents.sum() - ev.sum()) < 1e-3                      # RK4 step 0.2
+    assert abs(res.exponents.sum() - res.settings["mean_trace"]) < 1e-3
+
+
+def test_full_spectrum_mean_is_the_mean_trace_and_minus_one_without_self_coupling():
+    # Liouville: sum of all exponents = time average of tr J(h); chaotic regime g = 2.
+    res = network_lyapunov_spectrum(rate_network(100, 2.0, seed=1), t_total=60, seed=0)
+    assert abs(res.exponents.mean() - res.settings["mean_trace"] / 100) < 1e-4
+    res0 = network_lyapunov_spectrum(rate_network(100, 2.0, seed=1, zero_diagonal=True), t_total=60, seed=0)
+    assert abs(res0.exponents.mean() + 1.0) < 1e-3          # brief: mean = -1 to 1e-3
+    assert res0.settings["flops"] > 0 and res0.settings["gflops_per_s"] > 0
+
+
+def test_largest_exponent_sign_at_n200():
+    # lambda_1 < 0 for g = 0.9 (equal to max Re eig(-I + gJ)) and > 0 for g = 2 (chaos), N = 200.
+    sub = rate_network(200, 0.9, seed=3)
+    r = network_lyapunov_spectrum(sub, 1, t_total=200, seed=0)
+    lam = np.max(np.linalg.eigvals(-np.eye(200) + 0.9 * sub.coupling).real)
+    assert r.exponents[0] < 0 and abs(r.exponents[0] - lam) < 5e-3
+    r2 = network_lyapunov_spectrum(rate_network(200, 2.0, seed=3), 1, t_total=200, seed=0)
+    assert r2.exponents[0] - 3 * r2.stderr[0] > 0
+
+
+def test_agrees_with_lyapunov_spectrum_on_the_same_system():
+    # attractor.lyapunov_spectrum's RK4 path integrates the same joint system: same numbers.
+    net = rate_network(20, 2.0, seed=5)
+    a = network_lyapunov_spectrum(net, t_total=40, seed=0, transient=0)
+    b = attractor.lyapunov_spectrum(net, t_total=40, seed=0, transient=0, method="rk4", step=0.1)
+    np.testing.assert_allclose(a.exponents, b.exponents, atol=1e-9)
+
+
+def test_driven_linear_rnn_has_log_moduli_of_a():
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((8, 8))
+    A *= 0.9 / np.max(np.abs(np.linalg.eigvals(A)))
+    B = rng.standard_normal((8, 2))
+    u = rng.standard_normal((3000, 2))
+    res = network_lyapunov_spectrum(lambda h, x: A @ h + B @ x, inputs=u, x0=np.zeros(8),
+                                    jacobian=lambda h, x: A, seed=0)
+    ref = np.sort(np.log(np.abs(np.linalg.eigvals(A))))[::-1]
+    np.testing.assert_allclose(res.exponents, ref, atol=5e-3)
+    assert abs(res.settings["mean_log_det"] - ref.sum()) < 1e-10
+
+
+def test_driven_tanh_rnn_matches_a_nonautonomous_map_and_fd_jacobian():
+    rng = np.random.default_rng(1)
+    W = 1.8 * rng.standard_normal((12, 12)) / np.sqrt(12)
+    u = rng.standard_normal((600, 1))
+    Bv = rng.standard_normal(12)
+
+    def step(h, x):
+        return np.tanh(W @ h + Bv * x[0])
+
+    def jac(h, x):
+        return (1 - step(h, x) ** 2)[:, None] * W
+
+    class Driven(attractor.DynamicalSystem):
+        name, kind, dimension = "driven", "map", 12
+        default_x0 = np.full(12, 0.1)
+        metadata = {"non_autonomous": True}
+
+        def step(self, x, t=0.0):
+            return step(x, u[int(t)])
+
+        def jacobian(self, x, t=0.0):
+            return jac(x, u[int(t)])
+
+    ours = network_lyapunov_spectrum(step, inputs=u, x0=np.full(12, 0.1), jacobian=jac, seed=2, transient=0)
+    ref = attractor.lyapunov_spectrum(Driven(), n_steps=600, transient=0, seed=2)
+    np.testing.assert_allclose(ours.exponents, ref.exponents, atol=1e-10)
+    fd = network_lyapunov_spectrum(step, inputs=u, x0=np.full(12, 0.1), seed=2, transient=0)
+    np.testing.assert_allclose(fd.exponents, ref.exponents, atol=1e-6)
+
+
+def test_bad_input_is_named():
+    net = rate_network(10, 1.0, seed=0)
+    with pytest.raises(ValidationError, match="x0"):
+        network_lyapunov_spectrum(net, x0=np.full(10, np.nan), t_total=50)
+    with pytest.raises(ValidationError, match="step function returned shape"):
+        network_lyapunov_spectrum(lambda h, u: np.tanh(h)[:-1], x0=np.zeros(5), n_steps=100)
+    with pytest.raises(ValidationError, match="jacobian returned shape"):
+        network_lyapunov_spectrum(lambda h, u: np.tanh(h), x0=np.zeros(5), jacobian=lambda h, u: np.eye(4),
+                                  n_steps=100)
+    with pytest.raises(ValidationError, match="inputs"):
+        network_lyapunov_spectrum(lambda h, u: np.tanh(h + u), x0=np.zeros(2), inputs=[[0.0], [np.inf]] * 50)
+    with pytest.raises(ValidationError, match="non-finite"):
+        network_lyapunov_spectrum(lambda h, u: h * np.nan, x0=np.ones(3), n_steps=100)
+    with pytest.raises(ValidationError, match="flow"):
+        network_lyapunov_spectrum(net, inputs=np.zeros((100, 1)))
+    with pytest.raises(ValidationError, match="exceeds"):
+        network_lyapunov_spectrum(net, 11, t_total=50)
+    with pytest.raises(ValidationError, match="give x0"):
+        network_lyapunov_spectrum(lambda h, u: h, n_steps=100)
+    with pytest.raises(InsufficientDataError):
+        network_lyapunov_spectrum(net, t_total=5)
+    with pytest.raises(DivergenceError):
+        network_lyapunov_spectrum(lambda h, u: 3.0 * h, x0=np.ones(2), n_steps=100, jacobian=lambda h, u: 3 * np.eye(2))
+    with pytest.raises(ValidationError, match="square"):
+        RateNetwork(np.zeros((3, 4)), 1.0)
