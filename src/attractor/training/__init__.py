@@ -40,6 +40,8 @@ _LAZY_OPT = {
 _LAZY_RNN: dict[str, str] = {
     "rate_network": ".network_lyapunov", "RateNetwork": ".network_lyapunov",
     "network_lyapunov_spectrum": ".network_lyapunov",
+    "rnn_fixed_points": ".fixed_points", "RNNFixedPointsResult": ".fixed_points",
+    "classify_fixed_point": ".fixed_points", "flip_flop_task": ".flip_flop", "TanhRNN": ".flip_flop",
 }
 
 _LAZY = {**_LAZY_OPT, **_LAZY_RNN}

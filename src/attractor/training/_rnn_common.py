@@ -89,7 +89,9 @@ def _checked(fn: Callable, what: str, name: str, out_shape) -> Callable:
 
 def _is_jax_model(model) -> bool:
     mod = type(model).__module__ or ""
-    if hasattr(model, "model_") and mod.startswith("attractor.learn.neural"):
+    if mod.startswith(("attractor.learn.neural", "attractor.training")) and hasattr(model, "fit"):
+        if not hasattr(model, "model_"):
+            raise ValidationError(f"this {type(model).__name__} is not fitted yet; fit it first.")
         return True
     import sys
 

@@ -1,0 +1,114 @@
+"""Fixed and slow points of RNNs (issue #16, part B; Sussillo & Barak 2013; Golub & Sussillo 2018).
+
+Closed form used by the default tests: the network h' = tanh(w h) with w = 2 I (three independent
+bistable units) has exactly 27 fixed points, every coordinate in {0, +-x*} with x* = tanh(2 x*)
+= 0.9575040240772..., multiplier 2 (1 - x*^2) = 0.16637 at +-x* and 2 at 0: 8 stable points,
+12 saddles with one unstable direction, 6 with two, and one unstable point. The continuous
+network dh/dt = -h + 2 tanh(h) has the same structure with x* = 1.9150080481544...
+(= 2 x* of the map, since h = 2 tanh(h) <=> h/2 = tanh(2 h/2)).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq
+
+from attractor import ValidationError
+from attractor.core.errors import ConvergenceWarning
+from attractor.training.fixed_points import classify_fixed_point, rnn_fixed_points
+
+XSTAR = brentq(lambda x: np.tanh(2 * x) - x, 0.5, 1.0)
+W = 2.0 * np.eye(3)
+
+
+def _step(h, u):
+    return np.tanh(W @ h)
+
+
+def _jac(h, u):
+    return (1 - np.tanh(W @ h) ** 2)[:, None] * W
+
+
+STATES = np.random.default_rng(0).uniform(-1.2, 1.2, (400, 3))
+EXPECTED = {"fixed stable": 8, "fixed saddle (1 unstable)": 12, "fixed saddle (2 unstable)": 6, "fixed unstable": 1}
+
+
+def _check_bistable(res, xstar, mult_stable):
+    assert res.summary() == EXPECTED
+    stable = res.points[res.stable]
+    np.testing.assert_allclose(np.sort(np.abs(stable).ravel()), np.full(24, xstar), atol=1e-10)
+    assert len({tuple(np.sign(p)) for p in stable}) == 8
+    if mult_stable is not None:
+        np.testing.assert_allclose(np.abs(res.eigenvalues[res.stable]), mult_stable, atol=1e-8)
+    assert np.all(res.q <= 1e-20)
+
+
+def test_bistable_map_numpy_user_jacobian_and_finite_differences():
+    assert XSTAR == pytest.approx(0.9575040240772, abs=1e-12)
+    res = rnn_fixed_points(_step, STATES, jacobian=_jac, seed=0)
+    _check_bistable(res, XSTAR, 2 * (1 - XSTAR ** 2))
+    assert res.settings["backend"] == "numpy" and res.settings["jacobian"] == "user"
+    fd = rnn_fixed_points(_step, STATES, seed=0)
+    _check_bistable(fd, XSTAR, 2 * (1 - XSTAR ** 2))
+    again = rnn_fixed_points(_step, STATES, jacobian=_jac, seed=0)
+    np.testing.assert_array_equal(again.points, res.points)
+
+
+def test_bistable_flow_as_dynamical_system():
+    from attractor.training.network_lyapunov import RateNetwork
+
+    net = RateNetwork(np.eye(3), 2.0)                     # dh/dt = -h + 2 tanh(h)
+    res = rnn_fixed_points(net, 2 * STATES, seed=1)
+    _check_bistable(res, 2 * XSTAR, None)
+    ev = res.eigenvalues[res.stable].real
+    np.testing.assert_allclose(ev, -1 + 2 * (1 - XSTAR ** 2), atol=1e-8)   # tanh(h*) = x*
+
+
+def test_bistable_map_on_jax_model():
+    pytest.importorskip("jax")
+    from attractor.training import _rnn_jax as rj
+
+    m = rj.TanhRNNModel(1, 3, 1, rj.jax.random.PRNGKey(0))
+    m = rj.eqx.tree_at(lambda mm: (mm.W, mm.U), m, (rj.jnp.asarray(W), rj.jnp.zeros((3, 1))))
+    res = rnn_fixed_points(m, STATES, seed=0)
+    assert res.settings["backend"] == "jax" and res.settings["jacobian"] == "exact"
+    _check_bistable(res, XSTAR, 2 * (1 - XSTAR ** 2))
+
+
+def test_slow_point_of_a_ghost():
+    # dh/dt = h^2 + 0.01 (1-D saddle-node ghost) has no fixed point; q = (h^2 + a)^2 / 2 has its
+    # minimum q = a^2 / 2 = 5e-5 at h = 0: a slow point, not a fixed point.
+    res = rnn_fixed_points(lambda h, u: h ** 2 + 0.01, np.linspace(-1, 1, 41)[:, None], kind="flow", q_slow=1e-4,
+                           seed=0)
+    assert res.kinds == ("slow",)
+    assert res.points[0, 0] == pytest.approx(0.0, abs=1e-6) and res.q[0] == pytest.approx(5e-5, rel=1e-6)
+    assert res.n_fixed == 0
+    with pytest.warns(ConvergenceWarning):
+        rnn_fixed_points(lambda h, u: h ** 2 + 0.01, np.linspace(-1, 1, 41)[:, None], kind="flow", seed=0)
+
+
+def test_classify():
+    assert classify_fixed_point([0.5, 0.2], "map") == ("stable", 0)
+    assert classify_fixed_point([1.5, 0.2], "map") == ("saddle", 1)
+    assert classify_fixed_point([1.5, -2.0], "map") == ("unstable", 2)
+    assert classify_fixed_point([1.0, 0.2], "map") == ("marginal", 0)
+    assert classify_fixed_point([-1 + 1j, -1 - 1j, 0.3], "flow") == ("saddle", 1)
+
+
+def test_bad_input_is_named():
+    with pytest.raises(ValidationError, match="states"):
+        rnn_fixed_points(_step, np.array([[0.1, np.nan, 0.2]]))
+    with pytest.raises(ValidationError, match="step function returned shape"):
+        rnn_fixed_points(lambda h, u: h[:2], STATES)
+    with pytest.raises(ValidationError, match="jacobian returned shape"):
+        rnn_fixed_points(_step, STATES, jacobian=lambda h, u: np.eye(2))
+    with pytest.raises(ValidationError, match="non-finite"):
+        rnn_fixed_points(lambda h, u: h * np.nan, STATES)
+    with pytest.raises(ValidationError, match="model must be"):
+        rnn_fixed_points(42, STATES)
+    with pytest.raises(ValidationError, match="q_slow"):
+        rnn_fixed_points(_step, STATES, q_fixed=1e-3, q_slow=1e-6)
+    from attractor.training.network_lyapunov import rate_network
+
+    with pytest.raises(ValidationError, match="units"):
+        rnn_fixed_points(rate_network(4, 1.0, seed=0), STATES)
