@@ -35,6 +35,7 @@ from . import analysis as _analysis
 
 # Heavier layers load on first use, so `import attractor` stays fast.
 _LAZY_MODULES = {"learn", "forecast", "metrics", "report", "datasets", "bench", "plotting", "integrate"}
+_LAZY_MODULES.add("training")   # dynamics of learning (issue #16)
 _LAZY_NAMES = {
     "SINDy": "attractor.learn", "DMD": "attractor.learn", "HankelDMD": "attractor.learn",
     "EDMD": "attractor.learn", "ESN": "attractor.learn", "NGRC": "attractor.learn",
