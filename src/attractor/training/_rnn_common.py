@@ -50,6 +50,8 @@ class Network:
     backend: str
     FB: Callable | None = None
     JB: Callable | None = None
+    F_raw: Callable | None = None    # unchecked versions for hot loops (after one checked call)
+    J_raw: Callable | None = None
 
 
 def _fd_jacobian(F, h, u):
@@ -120,7 +122,8 @@ def as_network(model: Any, *, jacobian: Callable | None = None, kind: str | None
         N = model.dimension
         return Network(sysname, model.kind, N, None,
                        _checked(F, "system's step" if model.kind == "map" else "system's rhs", sysname, lambda h: h.shape),
-                       _checked(J, "system's jacobian", sysname, lambda h: (h.shape[0], h.shape[0])), jk, "numpy")
+                       _checked(J, "system's jacobian", sysname, lambda h: (h.shape[0], h.shape[0])), jk, "numpy",
+                       F_raw=lambda h, u: fun(h), J_raw=lambda h, u: model.jacobian(h))
     if _is_jax_model(model):
         from ._rnn_jax import jax_network
 

@@ -288,7 +288,13 @@ def network_lyapunov_spectrum(model, n_exponents: int | None = None, *, inputs=N
                                     "shorten dt_renorm).")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     Q, _ = np.linalg.qr(rng.standard_normal((N, k)))
-    F, Jf = net.F, net.J
+    # one checked call (shapes, finiteness, with clear errors), then the unchecked functions in the
+    # loop: divergence of the state and non-finite deviation vectors are caught there anyway
+    u0 = None if U is None else U[0]
+    net.F(x, u0)
+    net.J(x, u0)
+    F = net.F_raw or net.F
+    Jf = net.J_raw or net.J
     logs = np.empty((n_ren, k))
     trace_sum = 0.0
     n_calls = 0
