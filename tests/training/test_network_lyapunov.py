@@ -72,7 +72,7 @@ def test_largest_exponent_sign_at_n200():
 def test_agrees_with_lyapunov_spectrum_on_the_same_system():
     # attractor.lyapunov_spectrum's RK4 path integrates the same joint system: same numbers.
     net = rate_network(20, 2.0, seed=5)
-    a = network_lyapunov_spectrum(net, t_total=40, seed=0, transient=0)
+    a = network_lyapunov_spectrum(net, t_total=40, seed=0, transient=0, step=0.1)
     b = attractor.lyapunov_spectrum(net, t_total=40, seed=0, transient=0, method="rk4", step=0.1)
     np.testing.assert_allclose(a.exponents, b.exponents, atol=1e-9)
 

@@ -112,3 +112,21 @@ def test_bad_input_is_named():
 
     with pytest.raises(ValidationError, match="units"):
         rnn_fixed_points(rate_network(4, 1.0, seed=0), STATES)
+
+
+@pytest.mark.slow
+def test_fitted_attractor_rnn_jax_path_matches_its_system():
+    # the estimator (JAX, batched, u* = 0) and its to_system(closed_loop=False) (NumPy path through the
+    # DynamicalSystem interface) are the same hidden map: same fixed points, same multipliers.
+    pytest.importorskip("jax")
+    from attractor.learn.neural import LipschitzRNN
+
+    t = np.arange(600) * 0.1
+    rnn = LipschitzRNN(hidden_size=6, seed=0, epochs=2, window=20, washout=5).fit(np.sin(t), dt=0.1)
+    states = rnn.hidden_last_ + 0.5 * np.random.default_rng(0).standard_normal((40, 6))
+    a = rnn_fixed_points(rnn, states, seed=0)
+    b = rnn_fixed_points(rnn.to_system(closed_loop=False), states, seed=0)
+    assert a.settings["backend"] == "jax" and b.settings["backend"] == "numpy" and len(a) >= 1
+    assert a.summary() == b.summary()
+    np.testing.assert_allclose(a.points, b.points, atol=1e-8)
+    np.testing.assert_allclose(np.abs(a.eigenvalues), np.abs(b.eigenvalues), atol=1e-8)

@@ -90,7 +90,9 @@ class RateNetwork(DynamicalSystem):
         if x0 is None:
             x0 = np.random.default_rng(seed).standard_normal(N)
         self.default_x0 = as_state(x0, N, "x0", ensemble=False).copy()
-        self.default_dt = 0.1
+        # also the default RK4 step of network_lyapunov_spectrum: its bias on an exponent λ is about
+        # h⁴ |λ|⁵ / 120 (the RK4 stability function), 7e-4 at λ = −2.2 (the bottom of the g = 2 spectrum)
+        self.default_dt = 0.2
         meta = {"citation": "Sompolinsky, Crisanti & Sommers, Phys. Rev. Lett. 61, 259 (1988)",
                 "description": "random rate network dh/dt = -h + g J tanh(h), J_ij ~ N(0, 1/N)",
                 "seed": seed}
@@ -106,7 +108,7 @@ class RateNetwork(DynamicalSystem):
         """Exact Jacobian ``−I + g J diag(sech²(h))``."""
         x = self._check_state(x)
         Jx = self._gJ * (1.0 / np.cosh(x) ** 2)[None, :]
-        Jx[np.diag_indices_from(Jx)] -= 1.0
+        Jx.flat[:: self.dimension + 1] -= 1.0
         return Jx
 
     def with_parameters(self, **parameters: float) -> "RateNetwork":
@@ -188,8 +190,10 @@ def network_lyapunov_spectrum(model, n_exponents: int | None = None, *, inputs=N
     dt_renorm : float or int, optional
         Time (flows, default 1.0) or iterations (maps, default 1) between QR re-orthonormalisations.
     step : float, optional
-        Flows: fixed RK4 step (default ``model.default_dt`` or 0.1; shortened so a whole number of
-        steps fits in ``dt_renorm``).
+        Flows: fixed RK4 step (default ``model.default_dt`` — 0.2 for :func:`rate_network` — or 0.1;
+        shortened so a whole number of steps fits in ``dt_renorm``). Over a step the RK4 stability
+        function ``R(hλ)`` replaces ``e^{hλ}``, which biases an exponent ``λ`` by about
+        ``h⁴ λ⁵ / 120`` (7e-4 for λ = −2.2 at h = 0.2; 16x less at h = 0.1).
     transient : float or int, optional
         Lead-in before averaging (default 5 % of the averaging length; with ``inputs``, 5 % of ``T``).
     seed : int, optional
@@ -316,7 +320,12 @@ def network_lyapunov_spectrum(model, n_exponents: int | None = None, *, inputs=N
                 k4x, A4 = F(x4, None), Jf(x4, None)
                 k4Q = A4 @ (Q + h * k3Q)
                 xn = x + (h / 6.0) * (k1x + 2 * k2x + 2 * k3x + k4x)
-                Q = Q + (h / 6.0) * (k1Q + 2 * k2Q + 2 * k3Q + k4Q)
+                k2Q += k3Q
+                k2Q *= 2.0
+                k2Q += k1Q
+                k2Q += k4Q
+                k2Q *= h / 6.0
+                Q = Q + k2Q
                 if rec:
                     trace_sum += (h / 6.0) * (np.trace(A1) + 2 * np.trace(A2) + 2 * np.trace(A3) + np.trace(A4))
                 n_calls += 4
