@@ -42,6 +42,7 @@ _LAZY_RNN: dict[str, str] = {
     "network_lyapunov_spectrum": ".network_lyapunov",
     "rnn_fixed_points": ".fixed_points", "RNNFixedPointsResult": ".fixed_points",
     "classify_fixed_point": ".fixed_points", "flip_flop_task": ".flip_flop", "TanhRNN": ".flip_flop",
+    "plot_fixed_points": ".plots", "plot_fixed_point_eigenvalues": ".plots", "plot_network_spectrum": ".plots",
 }
 
 _LAZY = {**_LAZY_OPT, **_LAZY_RNN}
