@@ -2,10 +2,10 @@
 the largest exponent against the gain g for N = 100, 200, 400, and the N-independence of the
 spectrum's shape (Engelken, Wolf & Abbott 2023, Phys. Rev. Research 5, 043044).
 
-* speed: all N = 200 exponents over 10³ time units (RK4 step 0.1, QR every time unit) with
+* speed: all N = 200 exponents over 10³ time units (RK4 step 0.2, QR every time unit) with
   :func:`attractor.training.network_lyapunov_spectrum` — counted flops and the GEMM rate achieved;
   and the same network through :func:`attractor.lyapunov_spectrum` (``method="rk4"``) for the same
-  (shorter) run, to compare the two.
+  (shorter) run at step 0.1, to compare the two.
 * transition: λ1 for g in GAINS, N in 100, 200, 400, SEEDS networks each (mean, min, max); for
   g < 1 the closed form max Re eig(−I + gJ) alongside.
 * shape: the top half of the spectrum at g = 2 for N = 100, 200, 400 against i/N, and the largest
@@ -39,10 +39,10 @@ def speed(t_total: float = 1000.0) -> None:
     print(f"speed: N=200, g=2, {t_total:g} time units (+10 transient), all 200 exponents: {wall:.1f} s wall, "
           f"{s['flops'] / 1e9:.0f} GFLOP counted, {s['gflops_per_s']:.1f} GFLOP/s; lambda1 = "
           f"{r.exponents[0]:.4f} +- {r.stderr[0]:.4f}, mean = {r.exponents.mean():.6f}, "
-          f"mean tr J / N = {s['mean_trace'] / 200:.6f}")
+          f"mean tr J / N = {s['mean_trace'] / 200:.6f}", flush=True)
     short = 50.0
     t = time.perf_counter()
-    a = network_lyapunov_spectrum(net, t_total=short, transient=0, seed=0)
+    a = network_lyapunov_spectrum(net, t_total=short, transient=0, seed=0, step=0.1)
     ta = time.perf_counter() - t
     t = time.perf_counter()
     b = attractor.lyapunov_spectrum(net, t_total=short, transient=0, seed=0, method="rk4", step=0.1)
