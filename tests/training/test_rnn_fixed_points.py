@@ -130,3 +130,21 @@ def test_fitted_attractor_rnn_jax_path_matches_its_system():
     assert a.summary() == b.summary()
     np.testing.assert_allclose(a.points, b.points, atol=1e-8)
     np.testing.assert_allclose(np.abs(a.eigenvalues), np.abs(b.eigenvalues), atol=1e-8)
+
+
+def test_numpy_paths_do_not_import_jax():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import attractor
+
+    code = ("import sys, numpy as np, attractor; from attractor.training import rnn_fixed_points, "
+            "network_lyapunov_spectrum, rate_network; "
+            "rnn_fixed_points(lambda h, u: np.tanh(2 * h), np.ones((4, 2)), seed=0); "
+            "network_lyapunov_spectrum(rate_network(5, 1.5, seed=0), t_total=30); "
+            "assert 'jax' not in sys.modules and 'equinox' not in sys.modules, 'JAX was imported'")
+    env = {**os.environ, "PYTHONPATH": str(Path(attractor.__file__).parents[1])}   # this checkout's src
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
