@@ -148,3 +148,12 @@ def test_numpy_paths_do_not_import_jax():
     env = {**os.environ, "PYTHONPATH": str(Path(attractor.__file__).parents[1])}   # this checkout's src
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     assert out.returncode == 0, out.stderr[-2000:]
+
+
+def test_overflowing_trial_steps_are_rejected_not_raised():
+    # residual -(e^h - 1)/2 is flat far left: the first Gauss-Newton steps overshoot to e^h = inf;
+    # those trial points are rejected (damping grows) and the root h = 0 is still found.
+    res = rnn_fixed_points(lambda h, u: h - 0.5 * np.expm1(h), np.array([[-30.0], [-5.0], [2.0]]), seed=0,
+                           max_iter=500)
+    assert len(res) == 1 and res.points[0, 0] == pytest.approx(0.0, abs=1e-10)
+    assert res.labels == ("stable",)

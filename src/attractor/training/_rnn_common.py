@@ -137,17 +137,28 @@ def as_network(model: Any, *, jacobian: Callable | None = None, kind: str | None
         fname = name or getattr(model, "__name__", "step function")
         what = "step function" if kind == "map" else "vector field"
         F = _checked(model, what, fname, lambda h: h.shape)
+
+        def F_raw(h, u):
+            return np.asarray(model(h, u), dtype=float)
+
         if jacobian is not None:
             if not callable(jacobian):
                 raise ValidationError(f"jacobian must be a callable jacobian(h, u) -> (N, N); got {type(jacobian).__name__}.")
             J = _checked(jacobian, "jacobian", fname, lambda h: (h.shape[0], h.shape[0]))
+
+            def J_raw(h, u):
+                return np.asarray(jacobian(h, u), dtype=float)
+
             jk = "user"
         else:
             def J(h, u):
                 return _fd_jacobian(F, h, u)
 
+            def J_raw(h, u):
+                return _fd_jacobian(F_raw, h, u)
+
             jk = "finite differences"
-        return Network(fname, kind, None, None, F, J, jk, "numpy")
+        return Network(fname, kind, None, None, F, J, jk, "numpy", F_raw=F_raw, J_raw=J_raw)
     raise ValidationError(f"model must be a DynamicalSystem, a step function step(h, u), a fitted attractor RNN "
                           f"(GRU, LipschitzRNN, NoisyRNN) or an Equinox module with step(h, u); got "
                           f"{type(model).__name__}.")
@@ -159,7 +170,8 @@ def check_states(states, name: str, dimension: int | None) -> np.ndarray:
     if arr.ndim == 3:   # (trials, time, N): visited states of a batch of trials
         arr = arr.reshape(-1, arr.shape[-1])
     if arr.ndim == 1:
-        arr = arr[None, :]
+        # one state of N units, or (for a one-unit network) a sequence of scalar states
+        arr = arr[:, None] if dimension == 1 else arr[None, :]
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValidationError(f"{name} is empty (shape {arr.shape}); give at least one state of the network.")
     if dimension is not None and arr.shape[1] != dimension:

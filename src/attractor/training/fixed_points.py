@@ -183,12 +183,23 @@ def _residual_fn(net: Network, u, N: int) -> Callable[[np.ndarray], tuple[np.nda
             return r, Jr
         return rj
 
+    # the first state goes through the checked functions (wrong shapes and non-finite values at a
+    # visited state are reported by name); later trial points use the unchecked ones, and a trial
+    # step that overflows is simply rejected by the iteration
+    F, J = net.F_raw or net.F, net.J_raw or net.J
+    first = [True]
+
     def rj(H):
         r = np.empty_like(H)
         Jr = np.empty((H.shape[0], N, N))
-        for i, h in enumerate(H):
-            r[i] = net.F(h, u)
-            Jr[i] = net.J(h, u)
+        if first[0]:
+            net.F(H[0], u)
+            net.J(H[0], u)
+            first[0] = False
+        with np.errstate(all="ignore"):
+            for i, h in enumerate(H):
+                r[i] = F(h, u)
+                Jr[i] = J(h, u)
         if is_map:
             r -= H
             Jr -= eye
@@ -222,7 +233,7 @@ def _levenberg_marquardt(rj, H, q_tol, step_tol, max_iter):
         Hn[~ok_state] = H[idx][~ok_state]
         rn, Jn = rj(Hn)
         qn = 0.5 * np.einsum("bi,bi->b", rn, rn)
-        better = ok_state & np.isfinite(qn) & (qn < q[idx])
+        better = ok_state & np.isfinite(qn) & (qn < q[idx]) & np.all(np.isfinite(Jn), axis=(1, 2))
         acc = idx[better]
         H[acc], r[acc], Jr[acc], q[acc] = Hn[better], rn[better], Jn[better], qn[better]
         JtJ[acc] = np.einsum("bki,bkj->bij", Jn[better], Jn[better])
