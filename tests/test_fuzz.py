@@ -250,8 +250,10 @@ ENTRY_POINTS = {
     "lyapunov_spectrum(x0)": lambda x: A.lyapunov_spectrum(attractor.system("henon"), x0=x, n_steps=300,
                                                            transient=10),
     # training: RNN fixed points and network spectra (issue #16 part B)
-    "rnn_fixed_points(states)": lambda x: attractor.training.rnn_fixed_points(lambda h, u: np.tanh(2 * h), x, n_starts=8, max_iter=20, seed=0),
-    "network_lyapunov_spectrum(inputs)": lambda x: attractor.training.network_lyapunov_spectrum(lambda h, u: np.tanh(1.5 * h + u.sum()), inputs=x, x0=np.zeros(3), seed=0),
+    "rnn_fixed_points(states)": lambda x: A.training.rnn_fixed_points(lambda h, u: np.tanh(2 * h), x, n_starts=8,
+                                                                      seed=0),
+    "network_lyapunov_spectrum(inputs)": lambda x: A.training.network_lyapunov_spectrum(
+        lambda h, u: np.tanh(2 * h + u.sum()), inputs=x, x0=[0, 0], seed=0),
     # learn
     "relative_noise_level": lambda x: attractor.learn.relative_noise_level(x),
     "SINDy.predict": lambda x: _fitted_sindy().predict(x),

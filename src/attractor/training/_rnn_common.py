@@ -120,20 +120,22 @@ def as_network(model: Any, *, jacobian: Callable | None = None, kind: str | None
 
         jk = "exact" if model.has_exact_jacobian else "finite differences"
         N = model.dimension
-        return Network(sysname, model.kind, N, None,
-                       _checked(F, "system's step" if model.kind == "map" else "system's rhs", sysname, lambda h: h.shape),
+        what = "system's step" if model.kind == "map" else "system's rhs"
+        return Network(sysname, model.kind, N, None, _checked(F, what, sysname, lambda h: h.shape),
                        _checked(J, "system's jacobian", sysname, lambda h: (h.shape[0], h.shape[0])), jk, "numpy",
                        F_raw=lambda h, u: fun(h), J_raw=lambda h, u: model.jacobian(h))
     if _is_jax_model(model):
         from ._rnn_jax import jax_network
 
         if jacobian is not None:
-            raise ValidationError("jacobian= is for a NumPy step function; a JAX model is differentiated by jax.jacfwd.")
+            raise ValidationError("jacobian= is for a NumPy step function; a JAX model is differentiated by "
+                                  "jax.jacfwd.")
         return jax_network(model, kind=kind or "map", name=name)
     if callable(model):
         kind = "map" if kind is None else kind
         if kind not in ("map", "flow"):
-            raise ValidationError(f"kind must be 'map' (h_next = step(h, u)) or 'flow' (dh/dt = f(h, u)); got {kind!r}.")
+            raise ValidationError(f"kind must be 'map' (h_next = step(h, u)) or 'flow' (dh/dt = f(h, u)); "
+                                  f"got {kind!r}.")
         fname = name or getattr(model, "__name__", "step function")
         what = "step function" if kind == "map" else "vector field"
         F = _checked(model, what, fname, lambda h: h.shape)
@@ -143,7 +145,8 @@ def as_network(model: Any, *, jacobian: Callable | None = None, kind: str | None
 
         if jacobian is not None:
             if not callable(jacobian):
-                raise ValidationError(f"jacobian must be a callable jacobian(h, u) -> (N, N); got {type(jacobian).__name__}.")
+                raise ValidationError(f"jacobian must be a callable jacobian(h, u) -> (N, N); got "
+                                      f"{type(jacobian).__name__}.")
             J = _checked(jacobian, "jacobian", fname, lambda h: (h.shape[0], h.shape[0]))
 
             def J_raw(h, u):

@@ -37,7 +37,6 @@ characterizing fixed points in recurrent neural networks. JOSS 3(31), 1003.
 """
 from __future__ import annotations
 
-import math
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
