@@ -112,6 +112,8 @@ def test_bad_input_is_named():
 
     with pytest.raises(ValidationError, match="units"):
         rnn_fixed_points(rate_network(4, 1.0, seed=0), STATES)
+    with pytest.raises(ValidationError, match="takes no inputs"):
+        rnn_fixed_points(rate_network(3, 1.0, seed=0), STATES, inputs=[0.0])
 
 
 @pytest.mark.slow

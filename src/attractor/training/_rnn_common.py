@@ -112,18 +112,19 @@ def as_network(model: Any, *, jacobian: Callable | None = None, kind: str | None
         sysname = name or model.name
         fun = model.rhs if model.kind == "flow" else model.step
 
-        def F(h, u):
-            return np.asarray(fun(h), dtype=float)
+        # a system's second argument is the time t (iteration index for maps), not an input
+        def F(h, t):
+            return np.asarray(fun(h, 0.0 if t is None else t), dtype=float)
 
-        def J(h, u):
-            return np.asarray(model.jacobian(h), dtype=float)
+        def J(h, t):
+            return np.asarray(model.jacobian(h, 0.0 if t is None else t), dtype=float)
 
         jk = "exact" if model.has_exact_jacobian else "finite differences"
         N = model.dimension
         what = "system's step" if model.kind == "map" else "system's rhs"
         return Network(sysname, model.kind, N, None, _checked(F, what, sysname, lambda h: h.shape),
                        _checked(J, "system's jacobian", sysname, lambda h: (h.shape[0], h.shape[0])), jk, "numpy",
-                       F_raw=lambda h, u: fun(h), J_raw=lambda h, u: model.jacobian(h))
+                       F_raw=lambda h, t: fun(h, t), J_raw=lambda h, t: model.jacobian(h, t))
     if _is_jax_model(model):
         from ._rnn_jax import jax_network
 

@@ -44,6 +44,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core.errors import ConvergenceWarning, ValidationError
+from ..core.system import DynamicalSystem
 from ..core.validation import as_float_array, check_nonnegative_int, check_positive_float, check_positive_int
 from ._rnn_common import Network, as_network, check_states
 
@@ -313,6 +314,9 @@ def rnn_fixed_points(model, states, *, inputs=None, n_starts: int = 256, noise: 
     dedupe_tol = check_positive_float(dedupe_tol, "dedupe_tol")
     hyperbolic_tol = check_positive_float(hyperbolic_tol, "hyperbolic_tol")
     u = None
+    if inputs is not None and isinstance(model, DynamicalSystem):
+        raise ValidationError("a DynamicalSystem takes no inputs (its points are sought at t = 0); pass a step "
+                              "function step(h, u) or an RNN model to give a constant input.")
     if inputs is not None:
         u = as_float_array(inputs, "inputs", ndim=1)
         if net.n_inputs is not None and u.shape[0] != net.n_inputs:

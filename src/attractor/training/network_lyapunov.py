@@ -65,6 +65,10 @@ class RateNetwork(DynamicalSystem):
         Default initial condition (default: standard normal, from ``seed``).
     seed : int, optional
         Recorded in the metadata.
+    drive : callable, optional
+        External input ``I(t) -> (N,)`` added to the vector field, ``dh/dt = −h + g J tanh(h) + I(t)``
+        (the system becomes non-autonomous; the Jacobian does not change). A strong drive suppresses
+        chaos (Rajan, Abbott & Sompolinsky 2010).
 
     Attributes
     ----------
@@ -72,7 +76,8 @@ class RateNetwork(DynamicalSystem):
     parameters : mapping ``{"g": g}`` (``with_parameters(g=...)`` keeps ``J``).
     """
 
-    def __init__(self, coupling, g: float, *, x0=None, seed=None, metadata: dict | None = None):
+    def __init__(self, coupling, g: float, *, x0=None, seed=None, metadata: dict | None = None,
+                 drive: Callable | None = None):
         J = as_float_array(coupling, "coupling", ndim=2)
         if J.shape[0] != J.shape[1] or J.shape[0] < 1:
             raise ValidationError(f"coupling must be a square (N, N) matrix; got shape {J.shape}.")
@@ -97,12 +102,23 @@ class RateNetwork(DynamicalSystem):
                 "description": "random rate network dh/dt = -h + g J tanh(h), J_ij ~ N(0, 1/N)",
                 "seed": seed}
         meta.update(metadata or {})
+        if drive is not None:
+            if not callable(drive):
+                raise ValidationError(f"drive must be a callable I(t) -> (N,); got {type(drive).__name__}.")
+            d0 = np.asarray(drive(0.0), dtype=float)
+            if d0.shape != (N,) or not np.all(np.isfinite(d0)):
+                raise ValidationError(f"drive(0.0) must return {N} finite values; got shape {d0.shape}.")
+        meta["non_autonomous"] = drive is not None
         self.metadata = MappingProxyType(meta)
+        self.drive = drive
         self._gJ = g * J
 
     def rhs(self, x, t: float = 0.0) -> np.ndarray:
         x = self._check_state(x)
-        return self._gJ @ np.tanh(x) - x
+        out = self._gJ @ np.tanh(x) - x
+        if self.drive is not None:
+            out += np.asarray(self.drive(t), dtype=float)
+        return out
 
     def jacobian(self, x, t: float = 0.0) -> np.ndarray:
         """Exact Jacobian ``−I + g J diag(sech²(h))``."""
@@ -114,10 +130,11 @@ class RateNetwork(DynamicalSystem):
     def with_parameters(self, **parameters: float) -> "RateNetwork":
         new = self._check_parameters(parameters)
         return RateNetwork(self.coupling, new["g"], x0=self.default_x0, seed=self.metadata.get("seed"),
-                           metadata=dict(self.metadata))
+                           metadata=dict(self.metadata), drive=self.drive)
 
 
-def rate_network(N: int, g: float, seed=None, *, zero_diagonal: bool = False, x0=None) -> RateNetwork:
+def rate_network(N: int, g: float, seed=None, *, zero_diagonal: bool = False, x0=None,
+                 drive: Callable | None = None) -> RateNetwork:
     """A random rate network ``dh/dt = −h + g J tanh(h)`` with ``J_ij ~ N(0, 1/N)``.
 
     Parameters
@@ -133,6 +150,8 @@ def rate_network(N: int, g: float, seed=None, *, zero_diagonal: bool = False, x0
         to exactly −1).
     x0 : array_like, optional
         Default initial condition instead of the random one.
+    drive : callable, optional
+        External input ``I(t) -> (N,)`` (see :class:`RateNetwork`).
 
     Returns
     -------
@@ -155,7 +174,7 @@ def rate_network(N: int, g: float, seed=None, *, zero_diagonal: bool = False, x0
     if x0 is None:
         x0 = rng.standard_normal(N)
     return RateNetwork(J, g, x0=x0, seed=None if isinstance(seed, np.random.Generator) else seed,
-                       metadata={"zero_diagonal": bool(zero_diagonal)})
+                       metadata={"zero_diagonal": bool(zero_diagonal)}, drive=drive)
 
 
 # ====================================================================== spectrum
@@ -294,11 +313,12 @@ def network_lyapunov_spectrum(model, n_exponents: int | None = None, *, inputs=N
     Q, _ = np.linalg.qr(rng.standard_normal((N, k)))
     # one checked call (shapes, finiteness, with clear errors), then the unchecked functions in the
     # loop: divergence of the state and non-finite deviation vectors are caught there anyway
-    u0 = None if U is None else U[0]
+    u0 = 0.0 if is_system else (None if U is None else U[0])
     net.F(x, u0)
     net.J(x, u0)
     F = net.F_raw or net.F
     Jf = net.J_raw or net.J
+    timed = is_system   # a DynamicalSystem gets the time (non-autonomous systems, e.g. a driven network)
     logs = np.empty((n_ren, k))
     trace_sum = 0.0
     n_calls = 0
@@ -308,16 +328,17 @@ def network_lyapunov_spectrum(model, n_exponents: int | None = None, *, inputs=N
         rec = r >= n_tr
         for s in range(n_sub):
             if net.kind == "flow":
-                k1x, A1 = F(x, None), Jf(x, None)
+                t1, t2, t4 = (t, t + 0.5 * h, t + h) if timed else (None, None, None)
+                k1x, A1 = F(x, t1), Jf(x, t1)
                 k1Q = A1 @ Q
                 x2 = x + 0.5 * h * k1x
-                k2x, A2 = F(x2, None), Jf(x2, None)
+                k2x, A2 = F(x2, t2), Jf(x2, t2)
                 k2Q = A2 @ (Q + 0.5 * h * k1Q)
                 x3 = x + 0.5 * h * k2x
-                k3x, A3 = F(x3, None), Jf(x3, None)
+                k3x, A3 = F(x3, t2), Jf(x3, t2)
                 k3Q = A3 @ (Q + 0.5 * h * k2Q)
                 x4 = x + h * k3x
-                k4x, A4 = F(x4, None), Jf(x4, None)
+                k4x, A4 = F(x4, t4), Jf(x4, t4)
                 k4Q = A4 @ (Q + h * k3Q)
                 xn = x + (h / 6.0) * (k1x + 2 * k2x + 2 * k3x + k4x)
                 k2Q += k3Q
@@ -329,9 +350,9 @@ def network_lyapunov_spectrum(model, n_exponents: int | None = None, *, inputs=N
                 if rec:
                     trace_sum += (h / 6.0) * (np.trace(A1) + 2 * np.trace(A2) + 2 * np.trace(A3) + np.trace(A4))
                 n_calls += 4
-                t += h
+                t = ((r * n_sub) + s + 1) * h
             else:
-                u = None if U is None else U[r * dt + s]
+                u = t if timed else (None if U is None else U[r * dt + s])
                 A = Jf(x, u)
                 xn = F(x, u)
                 Q = A @ Q
