@@ -1,0 +1,220 @@
+"""Compiled (Numba) kernels for stochastic differential equations.
+
+Random numbers
+--------------
+Brownian increments are drawn *inside* the kernels from a counter-based generator,
+Philox4x32-10 (Salmon, Moraes, Dror & Shaw 2011, "Parallel random numbers: as easy as
+1, 2, 3", SC'11), followed by the Box–Muller transform. The 64-bit key comes from the
+user's seed; the 128-bit counter is ``(step mod 2^32, step div 2^32, member, noise
+component)``, where ``step`` counts internal steps from the start of the run (transient
+included). Each (step, member, component) therefore owns two fixed standard normals,
+``ξ`` (the increment ``ΔW = sqrt(h) ξ``) and ``ζ`` (the auxiliary variable of
+``I_(j,0)``), whatever the number of members, their order, the threads, or the method:
+member ``i`` of an ensemble is the same path as a single run with ``member_offset=i``,
+and Euler–Maruyama, Milstein and SRA1 runs with one seed see one Brownian path.
+
+Templates
+---------
+As in :mod:`attractor.integrate._kernels`, the drivers are templates pasted into each
+stochastic system's generated module (:mod:`attractor.core.stochastic`), with the
+placeholders ``DRIFT(t, x, p, out)`` (Itô drift, shape (n,)), ``DIFFUSION(t, x, p, out)``
+(shape (n, m)) and ``LDIFF(t, x, p, out)`` (``out[i, j, k] = L^j G_ik``, with
+``L^j = Σ_l G_lj ∂/∂x_l``, shape (n, m, m)) bound by name.
+
+Schemes (``method`` codes)
+--------------------------
+0  Euler–Maruyama: ``x += f h + G ΔW`` (strong order 1/2, weak order 1; Kloeden &
+   Platen 1992, Sec. 10.2).
+1  Milstein for commutative noise: ``x_i += f_i h + Σ_j G_ij ΔW_j +
+   ½ Σ_jk (L^j G_ik)(ΔW_j ΔW_k − δ_jk h)`` (strong order 1; Kloeden & Platen 1992,
+   Sec. 10.3, eq. (10.3.16)).
+2  Stochastic Runge–Kutta for additive noise with an explicit SRA tableau
+   (Rößler 2010, SIAM J. Numer. Anal. 48(3), 922–952, scheme "SRA1": strong order
+   1.5, weak order 2), using ``I_(j,0)/h = (ΔW_j + ΔZ_j/sqrt(3))/2`` with ``ΔZ_j``
+   independent N(0, h) (Kloeden & Platen 1992, eq. (10.4.3)).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+OK, DIVERGED = 0, 1
+EM, MILSTEIN, SRA = 0, 1, 2
+
+__all__ = ["math", "np", "prange", "OK", "DIVERGED", "EM", "MILSTEIN", "SRA",
+           "philox4x32", "normal_pair", "_sde_bad"]
+
+_M0 = np.uint64(0xD2511F53)
+_M1 = np.uint64(0xCD9E8D57)
+_W0 = np.uint64(0x9E3779B9)
+_W1 = np.uint64(0xBB67AE85)
+_MASK = np.uint64(0xFFFFFFFF)
+_S32 = np.uint64(32)
+_S11 = np.uint64(11)
+_TWO_M53 = 2.0 ** -53
+
+
+@njit(cache=True)
+def philox4x32(c0, c1, c2, c3, k0, k1):
+    """Philox4x32-10 block: four 32-bit counter words and two key words -> four words.
+
+    All arguments and results are ``uint64`` holding 32-bit values.
+    """
+    c0 = np.uint64(c0)
+    c1 = np.uint64(c1)
+    c2 = np.uint64(c2)
+    c3 = np.uint64(c3)
+    k0 = np.uint64(k0)
+    k1 = np.uint64(k1)
+    for r in range(10):
+        p0 = _M0 * c0
+        p1 = _M1 * c2
+        hi0 = p0 >> _S32
+        lo0 = p0 & _MASK
+        hi1 = p1 >> _S32
+        lo1 = p1 & _MASK
+        c0 = (hi1 ^ c1 ^ k0) & _MASK
+        c1 = lo1
+        c2 = (hi0 ^ c3 ^ k1) & _MASK
+        c3 = lo0
+        if r < 9:
+            k0 = (k0 + _W0) & _MASK
+            k1 = (k1 + _W1) & _MASK
+    return c0, c1, c2, c3
+
+
+@njit(cache=True)
+def normal_pair(step, member, comp, k0, k1):
+    """Two independent standard normals owned by (step, member, component) under key (k0, k1)."""
+    s = np.uint64(step)
+    a, b, c, d = philox4x32(s & _MASK, s >> _S32, np.uint64(member) & _MASK, np.uint64(comp) & _MASK, k0, k1)
+    u1 = (float(((a << _S32) | b) >> _S11) + 0.5) * _TWO_M53   # in (0, 1), 53 bits
+    u2 = (float(((c << _S32) | d) >> _S11) + 0.5) * _TWO_M53
+    r = math.sqrt(-2.0 * math.log(u1))
+    ang = 2.0 * math.pi * u2
+    return r * math.cos(ang), r * math.sin(ang)
+
+
+@njit(cache=True)
+def _sde_bad(x, max_norm):
+    for i in range(x.shape[0]):
+        v = x[i]
+        if not (abs(v) <= max_norm):
+            return True
+    return False
+
+
+def sde_solve(x0s, t0, h, n_out, substeps, n_transient, p, max_norm, method, k0, k1, member_offset,
+              const_g, c0, c1, A0, B0, alpha, beta1, beta2, dW_in, dZ_in, out, status, fail_step, x_last):
+    """Integrate an ensemble; template (DRIFT, DIFFUSION, LDIFF are bound by name).
+
+    x0s : (M, n) initial states. out : (M, n_out, n) written in place. The internal step is
+    ``h``; ``n_transient`` steps are discarded, then one sample is kept every ``substeps``
+    steps. ``dW_in``/``dZ_in`` of shape (M, n_steps, m) supply the standard normals ξ, ζ
+    (scaled by sqrt(h) here) when their first dimension is M; otherwise (shape (0, 0, 0))
+    the Philox stream keyed by (k0, k1) is used. status/fail_step/x_last are (M,), (M,), (M, n).
+    """
+    M = x0s.shape[0]
+    n = x0s.shape[1]
+    m = N_NOISE  # noqa: F821 - defined in the generated module
+    s_st = alpha.shape[0]
+    given = dW_in.shape[0] == M and M > 0
+    sqh = math.sqrt(h)
+    for mi in prange(M):
+        x = x0s[mi].copy()
+        fx = np.empty(n)
+        G = np.zeros((n, m))
+        Gs = np.zeros((s_st, n, m))
+        L = np.zeros((n, m, m))
+        dW = np.empty(m)
+        chi = np.empty(m)
+        H = np.empty(n)
+        F = np.empty((s_st, n))
+        xp = np.empty(n)
+        if const_g:
+            DIFFUSION(t0, x, p, G)  # noqa: F821
+            for st in range(s_st):
+                Gs[st] = G
+        member = member_offset + mi
+        k = 0
+        total = n_transient + (n_out - 1) * substeps
+        status[mi] = OK
+        for kk in range(total + 1):
+            if kk >= n_transient and (kk - n_transient) % substeps == 0:
+                out[mi, (kk - n_transient) // substeps] = x
+            if kk == total:
+                break
+            t = t0 + k * h
+            for i in range(n):
+                xp[i] = x[i]
+            for j in range(m):
+                if given:
+                    a = dW_in[mi, k, j]
+                    b = dZ_in[mi, k, j]
+                else:
+                    a, b = normal_pair(k, member, j, k0, k1)
+                dW[j] = sqh * a
+                chi[j] = 0.5 * sqh * (a + b / math.sqrt(3.0))   # I_(j,0)/h
+            if method == SRA:
+                if not const_g:
+                    for st in range(s_st):
+                        DIFFUSION(t + c1[st] * h, x, p, Gs[st])  # noqa: F821
+                for st in range(s_st):
+                    for i in range(n):
+                        v = x[i]
+                        for q in range(st):
+                            if A0[st, q] != 0.0:
+                                v += h * A0[st, q] * F[q, i]
+                            if B0[st, q] != 0.0:
+                                acc = 0.0
+                                for j in range(m):
+                                    acc += Gs[q, i, j] * chi[j]
+                                v += B0[st, q] * acc
+                        H[i] = v
+                    DRIFT(t + c0[st] * h, H, p, fx)  # noqa: F821
+                    for i in range(n):
+                        F[st, i] = fx[i]
+                for i in range(n):
+                    v = 0.0
+                    for st in range(s_st):
+                        v += h * alpha[st] * F[st, i]
+                        if beta1[st] != 0.0 or beta2[st] != 0.0:
+                            for j in range(m):
+                                v += Gs[st, i, j] * (beta1[st] * dW[j] + beta2[st] * chi[j])
+                    x[i] += v
+            else:
+                DRIFT(t, x, p, fx)  # noqa: F821
+                if not const_g:
+                    DIFFUSION(t, x, p, G)  # noqa: F821
+                if method == MILSTEIN and not const_g:
+                    LDIFF(t, x, p, L)  # noqa: F821
+                    for i in range(n):
+                        v = fx[i] * h
+                        for j in range(m):
+                            v += G[i, j] * dW[j]
+                            for q in range(m):
+                                w = dW[j] * dW[q]
+                                if j == q:
+                                    w -= h
+                                v += 0.5 * L[i, j, q] * w
+                        H[i] = v
+                    for i in range(n):
+                        x[i] += H[i]
+                else:
+                    for i in range(n):
+                        v = fx[i] * h
+                        for j in range(m):
+                            v += G[i, j] * dW[j]
+                        H[i] = v
+                    for i in range(n):
+                        x[i] += H[i]
+            k += 1
+            if _sde_bad(x, max_norm):
+                status[mi] = DIVERGED
+                fail_step[mi] = k
+                for i in range(n):
+                    x_last[mi, i] = xp[i]
+                break
+    return 0
