@@ -44,7 +44,9 @@ _CODEGEN_VERSION = "1"
 _KERNEL_MODULE = "attractor.integrate._sde_kernels"
 INTERPRETATIONS = ("ito", "stratonovich")
 #: (entry point in the generated module, template in attractor.integrate._sde_kernels)
-SDE_DRIVERS: tuple[tuple[str, str], ...] = (("solve_sde", "sde_solve"),)
+#: and whether it is compiled with ``parallel=True`` (members spread over threads by prange).
+SDE_DRIVERS: tuple[tuple[str, str, bool], ...] = (("solve_sde", "sde_solve", False),
+                                                  ("solve_sde_parallel", "sde_solve", True))
 
 
 @dataclass(frozen=True)
@@ -292,11 +294,11 @@ def _generate_source(spec: StochasticSpec) -> str:
         *function("dg", [(tgt, e) for tgt, e in dG if e != 0], "[:, :, :]"),
     ]
     kernels = importlib.import_module(_KERNEL_MODULE)
-    for name, template in SDE_DRIVERS:
+    for name, template, parallel in SDE_DRIVERS:
         tpl = inspect.getsource(getattr(kernels, template))
         tpl = (tpl.replace(f"def {template}(", f"def {name}(", 1).replace("DRIFT(", "f_ito(")
                .replace("DIFFUSION(", "g(").replace("LDIFF(", "lg("))
-        src += ["@njit(cache=True, parallel=True)", tpl, ""]
+        src += [f"@njit(cache=True{', parallel=True' if parallel else ''})", tpl, ""]
     return "\n".join(src) + "\n"
 
 
@@ -304,7 +306,8 @@ def sde_compiled_module(spec: StochasticSpec) -> ModuleType:
     """Import (generating on first use) the compiled module of a stochastic system.
 
     It exposes ``f`` (drift as written), ``f_ito``, ``g`` (G), ``lg`` (Milstein terms),
-    ``jac`` (drift Jacobian), ``dg`` (∂G_ij/∂x_k) and the driver ``solve_sde``.
+    ``jac`` (drift Jacobian), ``dg`` (∂G_ij/∂x_k) and the drivers ``solve_sde`` (serial) and
+    ``solve_sde_parallel`` (members over threads; same numbers).
     """
     from .symbolic import load_generated_module
 

@@ -252,6 +252,15 @@ def simulate_sde(system, n: int, dt: float | None = None, x0=None, transient: fl
 
 
 _EMPTY3 = np.zeros((0, 0, 0))
+#: Ensembles at least this large (members, and members x steps) run on all Numba threads.
+_PARALLEL_MIN_MEMBERS = 8
+_PARALLEL_MIN_WORK = 10**6
+
+
+def _threads() -> int:
+    import numba
+
+    return int(numba.get_num_threads())
 
 
 def _run(system, X0s, t0, h, n_out, substeps, n_tr, max_norm, name, k0, k1, member_offset,
@@ -264,7 +273,11 @@ def _run(system, X0s, t0, h, n_out, substeps, n_tr, max_norm, name, k0, k1, memb
     x_last = np.zeros((M, dim))
     c0, c1, A0, B0, alpha, beta1, beta2 = SRA1.arrays()
     p = system.parameter_vector
-    mod.solve_sde(X0s, float(t0), float(h), int(n_out), int(substeps), int(n_tr), p, float(max_norm),
+    n_steps = n_tr + (n_out - 1) * substeps
+    solve = mod.solve_sde
+    if M >= _PARALLEL_MIN_MEMBERS and M * n_steps >= _PARALLEL_MIN_WORK and _threads() > 1:
+        solve = mod.solve_sde_parallel  # same numbers: the increments do not depend on the thread
+    solve(X0s, float(t0), float(h), int(n_out), int(substeps), int(n_tr), p, float(max_norm),
                   int(_CODES[name]), np.uint64(k0), np.uint64(k1), int(member_offset),
                   bool(system.spec.constant_diffusion), c0, c1, A0, B0, alpha, beta1, beta2, xi, zeta,
                   out, status, fail_step, x_last)
