@@ -249,6 +249,8 @@ ENTRY_POINTS = {
     "max_lyapunov(x0)": lambda x: A.max_lyapunov(attractor.system("henon"), x0=x, n_steps=300, transient=10),
     "lyapunov_spectrum(x0)": lambda x: A.lyapunov_spectrum(attractor.system("henon"), x0=x, n_steps=300,
                                                            transient=10),
+    "simulate_sde(x0=...)": lambda x: attractor.simulate_sde(attractor.system("OU"), 5, x0=x, seed=0, substeps=1),
+    "sde_path(xi)": lambda x: attractor.integrate.sde.sde_path(attractor.system("OU"), [0.0], 0.01, x, method="em"),
     # learn
     "relative_noise_level": lambda x: attractor.learn.relative_noise_level(x),
     "SINDy.predict": lambda x: _fitted_sindy().predict(x),

@@ -2,10 +2,10 @@
 
 Convergence is measured against exact solutions on the same Brownian path:
 * geometric Brownian motion, X_T = X_0 exp((mu - sigma^2/2) T + sigma W_T)
-  (Kloeden & Platen 1992, eq. (4.4.6); Higham 2001, SIAM Review 43, 525, Sec. 4-5);
+  (Kloeden & Platen 1992, Sec. 4.4; Higham 2001, SIAM Review 43, 525);
 * Ornstein–Uhlenbeck, X_{t+h} = e^{-theta h} X_t + sigma J with J = int_0^h e^{-theta(h-u)} dW(u),
   sampled jointly with (ΔW, I_(1,0)) from their exact 3x3 covariance, so the scheme and the
-  exact solution see the same path (Gardiner 2009, Sec. 3.8.4; Kloeden & Platen 1992, eq. (10.4.3)).
+  exact solution see the same path (Gardiner 2009; Kloeden & Platen 1992, Sec. 10.4).
 Theory: EM strong 1/2 (multiplicative noise), weak 1; Milstein strong 1; SRA1 strong 1.5, weak 2
 (Rößler 2010, SIAM J. Numer. Anal. 48, 922). Fitted log-log slopes must lie within the stated
 tolerances; each tolerance is about 3x the slope's seed-to-seed spread at these sample sizes.
@@ -149,7 +149,7 @@ def test_seed_types():
 
 # ------------------------------------------------------------------ strong order
 def test_strong_order_euler_maruyama_and_milstein_on_gbm():
-    # Higham (2001) Fig. 5 setting (lambda = 2, mu = 1, X0 = 1, T = 1): EM slope ~0.5, Milstein ~1.
+    # Higham (2001) setting (lambda = 2, mu = 1, X0 = 1, T = 1): EM slope ~0.5, Milstein ~1.
     rng = np.random.default_rng(0)
     ks = [5, 6, 7, 8, 9]
     em, mil = [], []
@@ -273,7 +273,7 @@ def test_stochastic_system_interface():
 
 
 def test_stratonovich_is_converted_to_ito_exactly():
-    # dX = a X dt + b X o dW (Stratonovich) has the Itô drift (a + b^2/2) X (Kloeden & Platen eq. (4.9.10)):
+    # dX = a X dt + b X o dW (Stratonovich) has the Itô drift (a + b^2/2) X (Kloeden & Platen 1992, Sec. 4.9):
     # its exact solution is X0 exp(a T + b W_T).
     spec = StochasticSpec("StratGBM", ("x",), ("a", "b"), ("a*x",), ("b*x",), "stratonovich")
     s = StochasticSystem(spec, dict(a=0.5, b=0.8), x0=[1.0])

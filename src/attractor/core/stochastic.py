@@ -10,10 +10,10 @@ parser (:mod:`attractor.core.expressions`) and differentiated by SymPy:
 * the diffusion derivative ``∂G_ij/∂x_k`` and the Milstein terms
   ``(L^j G)_ik = Σ_l G_lj ∂G_ik/∂x_l``;
 * for a Stratonovich equation, the Itô drift ``f_i + ½ Σ_j (L^j G)_ij`` (Kloeden &
-  Platen 1992, eq. (4.9.10)) that the integrators use;
+  Platen 1992, Sec. 4.9) that the integrators use;
 * the noise class: additive (G independent of the state), diagonal, commutative
   (``L^j G_{:,k} = L^k G_{:,j}`` for all j, k, the condition under which Milstein's
-  scheme needs no Lévy areas; Kloeden & Platen 1992, eq. (10.3.13)).
+  scheme needs no Lévy areas; Kloeden & Platen 1992, Sec. 10.3).
 
 :class:`StochasticSystem` is a :class:`~attractor.core.system.DynamicalSystem` with
 ``kind = "stochastic"``: ``rhs``/``jacobian`` are the drift and its exact Jacobian (so

@@ -27,11 +27,11 @@ Schemes (``method`` codes)
    Platen 1992, Sec. 10.2).
 1  Milstein for commutative noise: ``x_i += f_i h + Σ_j G_ij ΔW_j +
    ½ Σ_jk (L^j G_ik)(ΔW_j ΔW_k − δ_jk h)`` (strong order 1; Kloeden & Platen 1992,
-   Sec. 10.3, eq. (10.3.16)).
+   Sec. 10.3).
 2  Stochastic Runge–Kutta for additive noise with an explicit SRA tableau
    (Rößler 2010, SIAM J. Numer. Anal. 48(3), 922–952, scheme "SRA1": strong order
    1.5, weak order 2), using ``I_(j,0)/h = (ΔW_j + ΔZ_j/sqrt(3))/2`` with ``ΔZ_j``
-   independent N(0, h) (Kloeden & Platen 1992, eq. (10.4.3)).
+   independent N(0, h) (Kloeden & Platen 1992, Sec. 10.4).
 """
 from __future__ import annotations
 

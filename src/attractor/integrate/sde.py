@@ -12,7 +12,7 @@ need the same path at several step sizes).
 Schemes
 -------
 ``"em"``        Euler–Maruyama. Strong order 1/2, weak order 1 (Kloeden & Platen 1992,
-                *Numerical Solution of Stochastic Differential Equations*, Thms 10.2.2, 14.1.5).
+                *Numerical Solution of Stochastic Differential Equations*, Secs 10.2 and 14.1).
 ``"milstein"``  Milstein for commutative noise (diagonal noise in particular): strong
                 order 1 (Kloeden & Platen 1992, Sec. 10.3). Refused for non-commutative
                 noise, which needs Lévy areas.
@@ -52,7 +52,7 @@ MAX_STEPS = 10**8
 
 @dataclass(frozen=True)
 class SRATableau:
-    """Explicit SRA tableau (Rößler 2010, eq. (6.1)): stages ``H_i = X + h Σ_j A0_ij f(H_j) +
+    """Explicit SRA tableau (Rößler 2010): stages ``H_i = X + h Σ_j A0_ij f(H_j) +
     Σ_j B0_ij G(t + c1_j h) I_(k,0)/h``; update ``X + h Σ_i α_i f(t + c0_i h, H_i) +
     Σ_i G(t + c1_i h)(β1_i ΔW + β2_i I_(k,0)/h)``."""
 

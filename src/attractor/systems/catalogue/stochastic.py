@@ -53,8 +53,8 @@ define_stochastic(
     description="Linear mean-reverting diffusion dx = theta (mu - x) dt + sigma dW; Gaussian, exactly solvable.",
     closed_forms={"stationary_mean": "mu", "stationary_variance": "sigma**2/(2*theta)",
                   "correlation_time": "1/theta"},
-    reference={"stationary_variance": (0.5, f"sigma^2/(2 theta); {GARDINER}, Sec. 3.8.4"),
-               "correlation_time": (1.0, f"1/theta; {GARDINER}, Sec. 3.8.4")},
+    reference={"stationary_variance": (0.5, f"sigma^2/(2 theta); {GARDINER}"),
+               "correlation_time": (1.0, f"1/theta; {GARDINER}")},
     exact_solution="x(t) = mu + (x0 - mu) e^{-theta t} + sigma int_0^t e^{-theta (t - s)} dW(s)",
     tags=("linear", "additive", "gaussian"),
 )
@@ -72,7 +72,7 @@ define_stochastic(
     closed_forms={"barrier_height": "1/4", "kramers_rate": "sqrt(2)/(2*pi)*exp(-1/(2*sigma**2))"},
     reference={"kramers_rate": (math.sqrt(2) / (2 * math.pi) * math.exp(-2.0),
                                 "sqrt(U''(x_min)|U''(0)|)/(2 pi) exp(-2 dU/sigma^2), well-to-well rate in the "
-                                "weak-noise limit (Kramers 1940; Hänggi, Talkner & Borkovec 1990, eq. (4.7b)); "
+                                "weak-noise limit (Kramers 1940; Hänggi, Talkner & Borkovec 1990); "
                                 "corrections O(sigma^2/dU) at finite noise")},
     tags=("gradient", "bistable", "additive"),
 )
@@ -88,7 +88,7 @@ define_stochastic(
     stationary_density="exp(-(2 delta/sigma^2)(y^2/2 + alpha x^2/2 + beta x^4/4)) (normalised)",
     closed_forms={"stationary_variance_y": "sigma**2/(2*delta)"},
     reference={"stationary_variance_y": (0.25, f"sigma^2/(2 delta), Maxwell-Boltzmann velocity law; {RISKEN}, "
-                                               "Sec. 10.1")},
+                                               "Ch. 10")},
     tags=("oscillator", "bistable", "additive"),
 )
 
@@ -107,7 +107,7 @@ define_stochastic(
     ["mu*x - omega*y - x*(x**2 + y**2)", "omega*x + mu*y - y*(x**2 + y**2)"], ["sigma", "sigma"],
     x0=[1.0, 0.0], dt=0.05, aliases=("noisy_hopf", "stochastic_hopf"),
     citation=(f"Hopf normal form with isotropic additive noise; stationary density by the potential condition, "
-              f"{RISKEN}, Sec. 6.2; {GARDINER}, Sec. 6.3"),
+              f"{RISKEN}; {GARDINER}"),
     description=("Supercritical Hopf normal form with isotropic white noise: drift = -grad V + omega (-y, x), "
                  "V = -mu r^2/2 + r^4/4; stationary density exp(-2 V / sigma^2)."),
     potential="-mu*(x**2 + y**2)/2 + (x**2 + y**2)**2/4",
