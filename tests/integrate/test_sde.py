@@ -341,3 +341,14 @@ def test_divergence_names_time_step_and_member():
     with pytest.raises(DivergenceError, match=r"t = .*internal step \d+, member 2") as info:
         blow.trajectory(500, dt=0.01, x0=[[0.0], [1e-3], [1.0]], seed=1, method="em")
     assert np.all(np.isfinite(info.value.state)) and info.value.t > 0
+
+
+def test_deterministic_analyses_read_the_drift_system():
+    s = attractor.system("double_well")
+    fps = attractor.fixed_points(s.drift_system, [[-2, 2]], seed=0)
+    assert sorted(round(float(p[0]), 9) for p in fps.points) == [-1.0, 0.0, 1.0]
+    from attractor.core.stochastic import StochasticSystemError
+
+    with pytest.raises(StochasticSystemError, match="drift_system"):
+        s.step([0.0])
+    assert isinstance(StochasticSystemError("x"), attractor.AttractorError)

@@ -84,8 +84,8 @@ def test_double_well_hopping_rate_matches_the_exact_mean_first_passage_time(monk
     rate = n_tr / (M * (n - 1) * dt)
     # 1/MFPT within 4 Poisson standard errors plus 3 % for the time step h = 0.01
     assert rate == pytest.approx(1 / T_exact, rel=4 / math.sqrt(n_tr) + 0.03)
-    # Kramers' weak-noise formula (the catalogue's closed form) is within 25 % at dU/D = 2
-    assert s.closed_form("kramers_rate") == pytest.approx(1 / T_exact, rel=0.25)
+    # Kramers' weak-noise formula (the catalogue's closed form) overestimates the rate by 25 % at dU/D = 2
+    assert 1.15 < s.closed_form("kramers_rate") * T_exact < 1.35      # 1.25 (exact quadrature)
 
 
 @pytest.mark.slow

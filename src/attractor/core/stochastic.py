@@ -33,12 +33,12 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .errors import ValidationError
+from .errors import AttractorError, ValidationError
 from .expressions import check_identifiers, check_system_name, parse_expression
 from .system import DynamicalSystem, Trajectory
 from .validation import as_state
 
-__all__ = ["StochasticSpec", "StochasticSystem", "sde_compiled_module", "INTERPRETATIONS"]
+__all__ = ["StochasticSpec", "StochasticSystem", "StochasticSystemError", "sde_compiled_module", "INTERPRETATIONS"]
 
 _CODEGEN_VERSION = "1"
 _KERNEL_MODULE = "attractor.integrate._sde_kernels"
@@ -47,6 +47,10 @@ INTERPRETATIONS = ("ito", "stratonovich")
 #: and whether it is compiled with ``parallel=True`` (members spread over threads by prange).
 SDE_DRIVERS: tuple[tuple[str, str, bool], ...] = (("solve_sde", "sde_solve", False),
                                                   ("solve_sde_parallel", "sde_solve", True))
+
+
+class StochasticSystemError(AttractorError, TypeError):
+    """An operation defined for flows or maps was asked of a stochastic system (use its drift_system)."""
 
 
 @dataclass(frozen=True)
@@ -443,8 +447,10 @@ class StochasticSystem(DynamicalSystem):
         return out
 
     def step(self, x, t: float = 0.0) -> np.ndarray:
-        raise TypeError(f"{self.name} is a stochastic system; use rhs(x) for its drift and diffusion(x), "
-                        "or trajectory(...) to simulate.")
+        raise StochasticSystemError(
+            f"{self.name} is a stochastic system (an SDE), not a map: use rhs(x) for its drift, diffusion(x) for "
+            "its noise, trajectory(...) to simulate it, and system.drift_system (a flow) for deterministic "
+            "analyses of its drift (fixed points, Lyapunov exponents).")
 
     def evaluate(self, x, t: float = 0.0) -> np.ndarray:
         return self.rhs(x, t)
