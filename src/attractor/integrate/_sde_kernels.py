@@ -44,7 +44,7 @@ OK, DIVERGED = 0, 1
 EM, MILSTEIN, SRA = 0, 1, 2
 
 __all__ = ["math", "np", "prange", "OK", "DIVERGED", "EM", "MILSTEIN", "SRA",
-           "philox4x32", "normal_pair", "_sde_bad"]
+           "philox4x32", "polar_pair", "normal_pair", "_sde_bad"]
 
 _M0 = np.uint64(0xD2511F53)
 _M1 = np.uint64(0xCD9E8D57)
@@ -86,14 +86,19 @@ def philox4x32(c0, c1, c2, c3, k0, k1):
 
 
 @njit(cache=True)
-def normal_pair(step, member, comp, k0, k1):
-    """Two independent standard normals owned by (step, member, component) under key (k0, k1)."""
+def polar_pair(step, member, comp, k0, k1):
+    """Box–Muller radius and angle of the pair owned by (step, member, component) under key (k0, k1)."""
     s = np.uint64(step)
     a, b, c, d = philox4x32(s & _MASK, s >> _S32, np.uint64(member) & _MASK, np.uint64(comp) & _MASK, k0, k1)
     u1 = (float(((a << _S32) | b) >> _S11) + 0.5) * _TWO_M53   # in (0, 1), 53 bits
     u2 = (float(((c << _S32) | d) >> _S11) + 0.5) * _TWO_M53
-    r = math.sqrt(-2.0 * math.log(u1))
-    ang = 2.0 * math.pi * u2
+    return math.sqrt(-2.0 * math.log(u1)), 2.0 * math.pi * u2
+
+
+@njit(cache=True)
+def normal_pair(step, member, comp, k0, k1):
+    """Two independent standard normals (ξ, ζ) owned by (step, member, component) under key (k0, k1)."""
+    r, ang = polar_pair(step, member, comp, k0, k1)
     return r * math.cos(ang), r * math.sin(ang)
 
 
@@ -154,7 +159,9 @@ def sde_solve(x0s, t0, h, n_out, substeps, n_transient, p, max_norm, method, k0,
                     a = dW_in[mi, k, j]
                     b = dZ_in[mi, k, j]
                 else:
-                    a, b = normal_pair(k, member, j, k0, k1)
+                    r, ang = polar_pair(k, member, j, k0, k1)
+                    a = r * math.cos(ang)
+                    b = r * math.sin(ang) if method == SRA else 0.0   # ζ only matters to SRA
                 dW[j] = sqh * a
                 chi[j] = 0.5 * sqh * (a + b / math.sqrt(3.0))   # I_(j,0)/h
             if method == SRA:
