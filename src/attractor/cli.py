@@ -225,6 +225,8 @@ def _simulate_with_progress(s, n, dt, x0, transient, method, rtol, atol):
     from .core.system import Trajectory
 
     kw = dict(method=method, rtol=rtol, atol=atol) if s.kind == "flow" else {}
+    if s.kind == "stochastic":  # one piece: the counter-based noise stream covers the whole run
+        return s.trajectory(n, dt=dt, x0=x0, transient=transient, method=method)
     if s.metadata.get("delay"):
         # a delay system's state is its whole history segment: restarting a chunk from the
         # last sample would discard it, so delay systems run in one piece (own defaults)
