@@ -330,6 +330,10 @@ def test_bad_input_is_rejected_with_typed_errors():
         StochasticSpec("X", ("x", "y"), (), ("-x", "-y"), (("1", "0"), ("1",)))
     with pytest.raises(ValidationError, match="interpretation"):
         StochasticSpec("X", ("x",), (), ("-x",), ("1",), "ito-ish")
+    with pytest.raises(ValidationError, match="undeclared symbol 'q'"):
+        StochasticSpec("X", ("x",), (), ("-x",), ("q",)).diffusion_matrix
+    with pytest.raises(ValidationError, match="not allowed"):
+        StochasticSpec("X", ("x",), (), ("__import__('os')",), ("1",)).drift_expressions
     with pytest.raises(ValidationError, match="noise columns"):
         sde_path(s, [0.0], 0.01, np.zeros((5, 2)))
     with pytest.raises(ValidationError, match="stochastic"):

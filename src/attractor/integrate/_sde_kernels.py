@@ -43,7 +43,7 @@ from numba import njit, prange
 OK, DIVERGED = 0, 1
 EM, MILSTEIN, SRA = 0, 1, 2
 
-__all__ = ["math", "np", "prange", "OK", "DIVERGED", "EM", "MILSTEIN", "SRA",
+__all__ = ["math", "np", "prange", "OK", "DIVERGED", "EM", "MILSTEIN", "SRA", "_INV_SQRT3",
            "philox4x32", "polar_pair", "normal_pair", "_sde_bad"]
 
 _M0 = np.uint64(0xD2511F53)
@@ -54,6 +54,7 @@ _MASK = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
 _S11 = np.uint64(11)
 _TWO_M53 = 2.0 ** -53
+_INV_SQRT3 = 1.0 / math.sqrt(3.0)
 
 
 @njit(cache=True)
@@ -146,11 +147,17 @@ def sde_solve(x0s, t0, h, n_out, substeps, n_transient, p, max_norm, method, k0,
         k = 0
         total = n_transient + (n_out - 1) * substeps
         status[mi] = OK
+        until = n_transient        # steps left before the next output sample
+        i_out = 0
         for kk in range(total + 1):
-            if kk >= n_transient and (kk - n_transient) % substeps == 0:
-                out[mi, (kk - n_transient) // substeps] = x
+            if until == 0:
+                for i in range(n):
+                    out[mi, i_out, i] = x[i]
+                i_out += 1
+                until = substeps
             if kk == total:
                 break
+            until -= 1
             t = t0 + k * h
             for i in range(n):
                 xp[i] = x[i]
@@ -163,7 +170,7 @@ def sde_solve(x0s, t0, h, n_out, substeps, n_transient, p, max_norm, method, k0,
                     a = r * math.cos(ang)
                     b = r * math.sin(ang) if method == SRA else 0.0   # ζ only matters to SRA
                 dW[j] = sqh * a
-                chi[j] = 0.5 * sqh * (a + b / math.sqrt(3.0))   # I_(j,0)/h
+                chi[j] = 0.5 * sqh * (a + b * _INV_SQRT3)   # I_(j,0)/h
             if method == SRA:
                 if not const_g:
                     for st in range(s_st):
