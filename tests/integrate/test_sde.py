@@ -272,25 +272,31 @@ def test_stochastic_system_interface():
     assert "DoubleWell" not in attractor.systems.names() and "Lorenz" in attractor.systems.names()
 
 
+def _strat_pair():
+    # dX = a X dt + b X o dW1, dY = a Y dt + b Y o dW2 (Stratonovich), G = [[b x, 0], [0, b y]] as a
+    # general 2 x 2 matrix: commutative, not "diagonal" input; exact X_T = X0 exp(a T + b W1_T).
+    spec = StochasticSpec("StratPair", ("x", "y"), ("a", "b"), ("a*x", "a*y"), (("b*x", "0"), ("0", "b*y")),
+                          "stratonovich")
+    return StochasticSystem(spec, dict(a=0.5, b=0.8), x0=[1.0, 2.0])
+
+
 def test_stratonovich_is_converted_to_ito_exactly():
-    # dX = a X dt + b X o dW (Stratonovich) has the Itô drift (a + b^2/2) X (Kloeden & Platen 1992, Sec. 4.9):
-    # its exact solution is X0 exp(a T + b W_T).
-    spec = StochasticSpec("StratGBM", ("x",), ("a", "b"), ("a*x",), ("b*x",), "stratonovich")
-    s = StochasticSystem(spec, dict(a=0.5, b=0.8), x0=[1.0])
-    assert s.ito_drift([2.0]) == pytest.approx([(0.5 + 0.32) * 2.0]) and s.rhs([2.0]) == pytest.approx([1.0])
+    # The Itô drift of the Stratonovich equation is (a + b^2/2) X (Kloeden & Platen 1992, Sec. 4.9).
+    s = _strat_pair()
+    assert s.ito_drift([2.0, 1.0]) == pytest.approx([(0.5 + 0.32) * 2.0, 0.82]) and s.rhs([2.0, 1.0])[0] == 1.0
     rng = np.random.default_rng(5)
     M, N = 2000, 2**9
-    xi = rng.standard_normal((M, N, 1))
-    X = sde_path(s, [1.0], T / N, xi, method="milstein")[:, -1, 0]
-    Xe = np.exp(0.5 * T + 0.8 * math.sqrt(T / N) * xi[..., 0].sum(1))
+    xi = rng.standard_normal((M, N, 2))
+    X = sde_path(s, [1.0, 2.0], T / N, xi, method="milstein")[:, -1]
+    W = math.sqrt(T / N) * xi.sum(1)
+    Xe = np.exp(0.5 * T + 0.8 * W) * np.array([1.0, 2.0])
     assert np.mean(np.abs(X - Xe)) < 0.01
 
 
 def test_general_noise_matrix_and_commutativity():
-    # 2 states, 2 Wiener processes; G = [[x, 0], [0, y]] is diagonal-commutative; [[y, 0], [0, x]] is not.
-    ok = StochasticSystem(StochasticSpec("C", ("x", "y"), ("s",), ("-x", "-y"), (("s*x", "0"), ("0", "s*y"))),
-                          {"s": 0.5}, x0=[1.0, 1.0])
-    assert ok.commutative and not ok.diagonal and ok.noise_dimension == 2
+    # [[x, 0], [0, y]] (general input) is commutative; [[y, 0], [0, x]] is not.
+    ok = _strat_pair()
+    assert ok.commutative and not ok.diagonal and ok.noise_dimension == 2 and ok.noise == "multiplicative"
     tr = ok.trajectory(10, dt=0.1, seed=1, method="milstein")
     assert tr.x.shape == (10, 2) and np.all(np.isfinite(tr.x))
     bad = StochasticSystem(StochasticSpec("NC", ("x", "y"), ("s",), ("-x", "-y"), (("s*y", "0"), ("0", "s*x"))),
