@@ -362,3 +362,22 @@ def test_deterministic_analyses_read_the_drift_system():
     with pytest.raises(StochasticSystemError, match="drift_system"):
         s.step([0.0])
     assert isinstance(StochasticSystemError("x"), attractor.AttractorError)
+
+
+@pytest.mark.slow
+def test_sra1_time_dependent_additive_noise_is_exact_for_t_dW():
+    # dX = t dW: over [t, t+h], int s dW = t ΔW + h ΔW - I_(1,0); SRA1 (c1 = (1, 0), β1 = (1, 0),
+    # β2 = (-1, 1)) reproduces it exactly, EM misses the h ΔW - I_(1,0) part.
+    s = StochasticSystem(StochasticSpec("TdW", ("x",), (), ("0",), ("t",)), {}, x0=[0.0])
+    assert s.noise == "additive" and not s.spec.constant_diffusion
+    rng = np.random.default_rng(8)
+    N, h = 64, 1 / 64
+    xi, zeta = rng.standard_normal((2, 50, N, 1))
+    dW = math.sqrt(h) * xi[..., 0]
+    I10 = 0.5 * h * math.sqrt(h) * (xi[..., 0] + zeta[..., 0] / math.sqrt(3))
+    tk = h * np.arange(N)
+    exact = (tk * dW + h * dW - I10).sum(1)
+    X = sde_path(s, [0.0], h, xi, zeta, method="sra")[:, -1, 0]
+    assert np.max(np.abs(X - exact)) < 1e-12
+    em = sde_path(s, [0.0], h, xi, method="em")[:, -1, 0]
+    assert np.max(np.abs(em - (tk * dW).sum(1))) < 1e-12 and np.max(np.abs(em - exact)) > 1e-3
