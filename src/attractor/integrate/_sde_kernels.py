@@ -4,14 +4,15 @@ Random numbers
 --------------
 Brownian increments are drawn *inside* the kernels from a counter-based generator,
 Philox4x32-10 (Salmon, Moraes, Dror & Shaw 2011, "Parallel random numbers: as easy as
-1, 2, 3", SC'11), followed by the Box–Muller transform. The 64-bit key comes from the
-user's seed; the 128-bit counter is ``(step mod 2^32, step div 2^32, member, noise
-component)``, where ``step`` counts internal steps from the start of the run (transient
-included). Each (step, member, component) therefore owns two fixed standard normals,
-``ξ`` (the increment ``ΔW = sqrt(h) ξ``) and ``ζ`` (the auxiliary variable of
-``I_(j,0)``), whatever the number of members, their order, the threads, or the method:
-member ``i`` of an ensemble is the same path as a single run with ``member_offset=i``,
-and Euler–Maruyama, Milstein and SRA1 runs with one seed see one Brownian path.
+1, 2, 3", SC'11), turned into normals by Marsaglia's polar method. The 64-bit key comes
+from the user's seed; the 128-bit counter is ``(i mod 2^32, i div 2^32 (+ attempt << 24),
+member, stream)`` with ``i = step // 2``: one polar pair serves steps ``2i`` and ``2i + 1``.
+Stream ``2j`` holds ``ξ`` (``ΔW_j = sqrt(h) ξ``), stream ``2j + 1`` holds ``ζ`` (the auxiliary
+variable of ``I_(j,0)``, drawn only by SRA), where ``step`` counts internal steps from the
+start of the run (transient included). Each (step, member, component) therefore owns fixed
+normals whatever the number of members, their order, the threads, or the method: member
+``i`` of an ensemble is the same path as a single run with ``member_offset=i``, and
+Euler–Maruyama, Milstein and SRA1 runs with one seed see one Brownian path.
 
 Templates
 ---------
@@ -44,7 +45,7 @@ OK, DIVERGED = 0, 1
 EM, MILSTEIN, SRA = 0, 1, 2
 
 __all__ = ["math", "np", "prange", "OK", "DIVERGED", "EM", "MILSTEIN", "SRA", "_INV_SQRT3",
-           "philox4x32", "polar_pair", "normal_pair", "_sde_bad"]
+           "philox4x32", "normal_pair", "_sde_bad"]
 
 _M0 = np.uint64(0xD2511F53)
 _M1 = np.uint64(0xCD9E8D57)
@@ -53,7 +54,8 @@ _W1 = np.uint64(0xBB67AE85)
 _MASK = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
 _S11 = np.uint64(11)
-_TWO_M53 = 2.0 ** -53
+_TWO_M52 = 2.0 ** -52
+_S24 = np.uint64(24)
 _INV_SQRT3 = 1.0 / math.sqrt(3.0)
 
 
@@ -87,20 +89,26 @@ def philox4x32(c0, c1, c2, c3, k0, k1):
 
 
 @njit(cache=True)
-def polar_pair(step, member, comp, k0, k1):
-    """Box–Muller radius and angle of the pair owned by (step, member, component) under key (k0, k1)."""
-    s = np.uint64(step)
-    a, b, c, d = philox4x32(s & _MASK, s >> _S32, np.uint64(member) & _MASK, np.uint64(comp) & _MASK, k0, k1)
-    u1 = (float(((a << _S32) | b) >> _S11) + 0.5) * _TWO_M53   # in (0, 1), 53 bits
-    u2 = (float(((c << _S32) | d) >> _S11) + 0.5) * _TWO_M53
-    return math.sqrt(-2.0 * math.log(u1)), 2.0 * math.pi * u2
+def normal_pair(block, member, stream, k0, k1):
+    """Two independent standard normals owned by (block, member, stream) under key (k0, k1).
 
-
-@njit(cache=True)
-def normal_pair(step, member, comp, k0, k1):
-    """Two independent standard normals (ξ, ζ) owned by (step, member, component) under key (k0, k1)."""
-    r, ang = polar_pair(step, member, comp, k0, k1)
-    return r * math.cos(ang), r * math.sin(ang)
+    Marsaglia's polar method (Marsaglia & Bray 1964) on two 53-bit uniforms in (-1, 1) from one
+    Philox block; a rejected candidate (probability 1 - pi/4) retries with an attempt number in
+    the high byte of the counter's second word, so the result is still a pure function of the
+    arguments.
+    """
+    s = np.uint64(block)
+    att = np.uint64(0)
+    while True:
+        a, b, c, d = philox4x32(s & _MASK, ((s >> _S32) | (att << _S24)) & _MASK, np.uint64(member) & _MASK,
+                                np.uint64(stream) & _MASK, k0, k1)
+        u = (float(((a << _S32) | b) >> _S11) + 0.5) * _TWO_M52 - 1.0   # in (-1, 1), 53 bits
+        v = (float(((c << _S32) | d) >> _S11) + 0.5) * _TWO_M52 - 1.0
+        q = u * u + v * v
+        if q < 1.0 and q > 0.0:
+            f = math.sqrt(-2.0 * math.log(q) / q)
+            return u * f, v * f
+        att += np.uint64(1)
 
 
 @njit(cache=True)
@@ -139,6 +147,10 @@ def sde_solve(x0s, t0, h, n_out, substeps, n_transient, p, max_norm, method, k0,
         H = np.empty(n)
         F = np.empty((s_st, n))
         xp = np.empty(n)
+        xi0 = np.zeros(m)
+        xi1 = np.zeros(m)
+        ze0 = np.zeros(m)
+        ze1 = np.zeros(m)
         if const_g:
             DIFFUSION(t0, x, p, G)  # noqa: F821
             for st in range(s_st):
@@ -166,9 +178,17 @@ def sde_solve(x0s, t0, h, n_out, substeps, n_transient, p, max_norm, method, k0,
                     a = dW_in[mi, k, j]
                     b = dZ_in[mi, k, j]
                 else:
-                    r, ang = polar_pair(k, member, j, k0, k1)
-                    a = r * math.cos(ang)
-                    b = r * math.sin(ang) if method == SRA else 0.0   # ζ only matters to SRA
+                    # steps 2i and 2i+1 share one polar pair per stream: ξ on stream 2j, ζ on 2j+1
+                    if (k & 1) == 0:
+                        xi0[j], xi1[j] = normal_pair(k >> 1, member, 2 * j, k0, k1)
+                        if method == SRA:   # ζ only matters to SRA
+                            ze0[j], ze1[j] = normal_pair(k >> 1, member, 2 * j + 1, k0, k1)
+                    if (k & 1) == 0:
+                        a = xi0[j]
+                        b = ze0[j]
+                    else:
+                        a = xi1[j]
+                        b = ze1[j]
                 dW[j] = sqh * a
                 chi[j] = 0.5 * sqh * (a + b * _INV_SQRT3)   # I_(j,0)/h
             if method == SRA:
