@@ -254,6 +254,8 @@ ENTRY_POINTS = {
                                                                       seed=0),
     "network_lyapunov_spectrum(inputs)": lambda x: A.training.network_lyapunov_spectrum(
         lambda h, u: np.tanh(2 * h + u.sum()), inputs=x, x0=[0, 0], seed=0),
+    "simulate_sde(x0=...)": lambda x: attractor.simulate_sde(attractor.system("OU"), 5, x0=x, seed=0, substeps=1),
+    "sde_path(xi)": lambda x: attractor.integrate.sde.sde_path(attractor.system("OU"), [0.0], 0.01, x, method="em"),
     # learn
     "relative_noise_level": lambda x: attractor.learn.relative_noise_level(x),
     "SINDy.predict": lambda x: _fitted_sindy().predict(x),

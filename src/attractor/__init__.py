@@ -40,6 +40,8 @@ _LAZY_NAMES = {
     "SINDy": "attractor.learn", "DMD": "attractor.learn", "HankelDMD": "attractor.learn",
     "EDMD": "attractor.learn", "ESN": "attractor.learn", "NGRC": "attractor.learn",
     "KernelFlows": "attractor.learn", "analyze": "attractor.report", "Analysis": "attractor.report",
+    "simulate_sde": "attractor.integrate.sde",
+    "StochasticSystem": "attractor.core.stochastic", "StochasticSpec": "attractor.core.stochastic",
 }
 
 

@@ -78,7 +78,7 @@ def _parse_vector(text: str | None, name: str):
 @_friendly
 def systems(
     query: Optional[str] = typer.Argument(None, help="A system name (shows its details) or a search term."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="flow or map."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="flow, map or stochastic."),
     dimension: Optional[int] = typer.Option(None, "--dimension", help="Only systems of this dimension."),
     delay: bool = typer.Option(False, "--delay", help="Only delay-differential systems."),
     search: Optional[str] = typer.Option(None, "--search", help="Substring of name or description."),
@@ -88,20 +88,21 @@ def systems(
     from .systems import entries, normalize_name, system
 
     if kind is not None:
-        kinds = sorted({e.kind for e in entries()})
+        kinds = sorted({e.kind for e in entries(stochastic=True)})
         if kind not in kinds:
             raise ValidationError(f"--kind must be one of {', '.join(kinds)}; got {kind!r}.")
     if dimension is not None and dimension < 1:
         raise ValidationError(f"--dimension must be a positive integer; got {dimension}.")
     if query is not None and not search:
         key = normalize_name(query)
-        match = [e for e in entries() if normalize_name(e.name) == key or key in map(normalize_name, e.aliases)]
+        match = [e for e in entries(stochastic=True)
+                 if normalize_name(e.name) == key or key in map(normalize_name, e.aliases)]
         if match:
             _show_system(system(match[0].name))
             return
         search = query
     rows = []
-    for e in entries():
+    for e in entries(stochastic=True):
         if kind and e.kind != kind:
             continue
         if dimension is not None and e.dimension != dimension:
@@ -111,16 +112,28 @@ def systems(
         if search and normalize_name(search) not in normalize_name(e.name) + normalize_name(e.description):
             continue
         rows.append(e)
-    table = Table(title=f"{len(rows)} systems")
-    for col in ("name", "kind", "dim", "description"):
-        table.add_column(col)
-    for e in rows:
-        table.add_row(e.name, e.kind, "N" if e.dimension is None else str(e.dimension), e.description[:80])
-    console.print(table)
+    stochastic = [e for e in rows if e.kind == "stochastic"]
+    rows = [e for e in rows if e.kind != "stochastic"]
+    if rows or not stochastic:
+        table = Table(title=f"{len(rows)} systems")
+        for col in ("name", "kind", "dim", "description"):
+            table.add_column(col)
+        for e in rows:
+            table.add_row(e.name, e.kind, "N" if e.dimension is None else str(e.dimension), e.description[:80])
+        console.print(table)
+    if stochastic:  # stochastic differential equations, in their own group
+        table = Table(title=f"{len(stochastic)} stochastic systems (SDEs)")
+        for col in ("name", "dim", "description"):
+            table.add_column(col)
+        for e in stochastic:
+            table.add_row(e.name, str(e.dimension), e.description[:80])
+        console.print(table)
 
 
 def _show_system(s) -> None:
     console.print(f"[bold]{s.name}[/] — {s.kind}, dimension {s.dimension}")
+    if s.kind == "stochastic":
+        console.print(f"{s.noise} noise, {s.noise_dimension} Wiener process(es), {s.interpretation} interpretation")
     if s.metadata.get("description"):
         console.print(s.metadata["description"])
     if hasattr(s, "equations"):
@@ -212,6 +225,8 @@ def _simulate_with_progress(s, n, dt, x0, transient, method, rtol, atol):
     from .core.system import Trajectory
 
     kw = dict(method=method, rtol=rtol, atol=atol) if s.kind == "flow" else {}
+    if s.kind == "stochastic":  # one piece: the counter-based noise stream covers the whole run
+        return s.trajectory(n, dt=dt, x0=x0, transient=transient, method=method)
     if s.metadata.get("delay"):
         # a delay system's state is its whole history segment: restarting a chunk from the
         # last sample would discard it, so delay systems run in one piece (own defaults)

@@ -193,7 +193,9 @@ class DynamicalSystem:
     Attributes
     ----------
     name : str
-    kind : {"flow", "map"}
+    kind : {"flow", "map", "stochastic"}
+        ``"stochastic"``: an SDE (:class:`attractor.core.stochastic.StochasticSystem`) whose
+        ``rhs`` is the drift; it adds ``diffusion(x)``.
     dimension : int
     state_names : tuple of str
     parameters : mapping str -> float (read-only)

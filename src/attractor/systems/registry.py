@@ -115,17 +115,21 @@ def system(name: str, **options: Any) -> DynamicalSystem:
     return base.with_parameters(**options) if options else base
 
 
-def entries() -> list[Entry]:
-    """All catalogue entries, sorted by name."""
+def entries(stochastic: bool = False) -> list[Entry]:
+    """Catalogue entries, sorted by name: flows and maps, plus the stochastic systems if ``stochastic``."""
     _load_catalogue()
-    return sorted(_ENTRIES.values(), key=lambda e: e.name.lower())
+    return sorted((e for e in _ENTRIES.values() if stochastic or e.kind != "stochastic"), key=lambda e: e.name.lower())
 
 
 def names(kind: str | None = None) -> list[str]:
-    """Catalogue names, optionally only ``"flow"`` or ``"map"``."""
-    if kind not in (None, "flow", "map"):
-        raise ValidationError(f"kind must be 'flow', 'map' or None; got {kind!r}.")
-    return [e.name for e in entries() if kind is None or e.kind == kind]
+    """Catalogue names, optionally only ``"flow"``, ``"map"`` or ``"stochastic"``.
+
+    ``names()`` lists the deterministic systems (flows and maps); stochastic systems are
+    listed by ``names("stochastic")`` only.
+    """
+    if kind not in (None, "flow", "map", "stochastic"):
+        raise ValidationError(f"kind must be 'flow', 'map', 'stochastic' or None; got {kind!r}.")
+    return [e.name for e in entries(stochastic=kind == "stochastic") if kind is None or e.kind == kind]
 
 
 def _load_catalogue() -> None:
