@@ -32,8 +32,7 @@ closer than ``epsilon_i`` in the marginal spaces. Every variable is first scaled
 and, to break ties (discrete or repeated values), perturbed by Gaussian noise of standard
 deviation ``noise`` (default ``1e-8``, as JIDT does), drawn from ``seed``. The neighbour search
 is a k-d tree with the max-norm (:class:`scipy.spatial.cKDTree`, ``p=inf``) and the counts are
-ball queries on trees of the marginal spaces (one-dimensional spaces use a sorted array and
-binary search): ``O(N log N)``; about 3 s for ``N = 10**5`` samples with ``k = l = 1`` on one
+ball queries on trees of the marginal spaces: ``O(N log N)``; about 3 s for ``N = 10**5`` samples with ``k = l = 1`` on one
 core (``benchmarks/bench_coupling.py``). Estimates are in nats.
 
 Significance
@@ -111,25 +110,20 @@ _K_PERM = 5
 
 # --------------------------------------------------------------------------- estimator
 class _Marginal:
-    """Counts of points strictly within given max-norm radii in one marginal space (reusable)."""
+    """Counts of points strictly within given max-norm radii in one marginal space (reusable).
+
+    The counts use the same k-d tree distance arithmetic as the joint-space search, so a
+    neighbour at exactly ``epsilon`` is never counted (a sorted-array search on ``v +- r`` would
+    round the bounds and count it now and then)."""
 
     def __init__(self, pts: np.ndarray):
         self.pts = pts
-        if pts.shape[1] == 1:
-            self.sorted = np.sort(pts[:, 0])
-            self.tree = None
-        else:
-            self.sorted = None
-            self.tree = cKDTree(pts)
+        self.tree = cKDTree(pts)
 
     def count(self, radii: np.ndarray) -> np.ndarray:
         """For each point ``i``: #{j != i : ||p_j - p_i||_inf < radii[i]}."""
         r = np.nextafter(radii, 0.0)  # ball queries count distances <= r; KSG counts strictly closer
-        if self.sorted is not None:
-            v = self.pts[:, 0]
-            n = np.searchsorted(self.sorted, v + r, side="right") - np.searchsorted(self.sorted, v - r, side="left")
-        else:
-            n = self.tree.query_ball_point(self.pts, r, p=np.inf, return_length=True)
+        n = self.tree.query_ball_point(self.pts, r, p=np.inf, return_length=True)
         return np.asarray(n, dtype=np.int64) - 1
 
 
