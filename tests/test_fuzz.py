@@ -240,6 +240,10 @@ ENTRY_POINTS = {
     "kpss_test": lambda x: A.kpss_test(x),
     "seasonality": lambda x: A.seasonality(x),
     "trend_test": lambda x: A.trend_test(x),
+    # analysis: coupling
+    "transfer_entropy": lambda x: A.transfer_entropy(x, _y_pred(x), n_surrogates=3, seed=0),
+    "conditional_mutual_information": lambda x: A.conditional_mutual_information(x, _y_pred(x), seed=0),
+    "granger": lambda x: A.granger(x, _y_pred(x), max_lag=3),
     # analysis: reading exponent vectors / states
     "kaplan_yorke_dimension": lambda x: A.kaplan_yorke_dimension(x),
     "pesin_entropy": lambda x: A.pesin_entropy(x),
