@@ -286,6 +286,8 @@ def _conclude(ctx: Context, sections: Sequence[Section]) -> tuple[list[str], Ver
         findings.append(f"Longest valid prediction time: {best}, {fc[best]:.3g} {unit}{lt}.")
     if "sindy_terms" in ctx.shared:
         findings.append(f"SINDy found equations with {ctx.shared['sindy_terms']} nonzero terms (see Models).")
+    if ctx.shared.get("coupling_summary"):
+        findings.append("Coupling: " + ctx.shared["coupling_summary"])
     return findings, verdict
 
 
