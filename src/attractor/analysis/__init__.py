@@ -3,4 +3,5 @@ entropies, recurrence, surrogates, fixed points and orbit diagrams."""
 from ..core.exports import reexport
 
 __all__ = reexport(__name__, ("embedding", "lyapunov_data", "dimensions", "entropy", "recurrence", "surrogates",
-                              "lyapunov", "fixed_points", "orbits", "stationarity"), globals())
+                              "lyapunov", "fixed_points", "orbits", "stationarity",
+                              "edm"), globals())
