@@ -12,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+_EXP_M1 = float(np.exp(-1.0))
 
-@njit(cache=True)
+
+@njit(cache=True, inline="always")
 def _insert(best_d, best_j, best_p, cnt, k, d, j, p):
     """Insert (d, p, j) into the sorted arrays of length ``cnt`` (capacity ``k``); the order is
     distance, then ``p`` (a secondary key), then index. Returns the new count."""
@@ -46,15 +48,20 @@ def _brute_row(Zq, Zlib, lib_rows, lib_times, tq, r, k, best_d, best_j, best_p):
     (distance, |time difference|, row). Returns the number found (<= k)."""
     cnt = 0
     dim = Zq.shape[0]
+    worst2 = np.inf
     for m in range(lib_rows.shape[0]):
-        dt = abs(lib_times[m] - tq)
-        if dt <= r:
-            continue
         s = 0.0
         for c in range(dim):
             diff = Zlib[m, c] - Zq[c]
             s += diff * diff
+        if s > worst2:
+            continue
+        dt = abs(lib_times[m] - tq)
+        if dt <= r:
+            continue
         cnt = _insert(best_d, best_j, best_p, cnt, k, np.sqrt(s), lib_rows[m], dt)
+        if cnt == k:
+            worst2 = best_d[k - 1] * best_d[k - 1] * (1.0 + 1e-12)
     return cnt
 
 
@@ -83,17 +90,21 @@ def select_neighbours(cand_j, cand_d, q_times, times, Zq, Z, lib_rows, r, k, n_l
         cnt = 0
         tq = q_times[i]
         last_d = np.inf
+        done = False
         for c in range(K):
             j = cand_j[i, c]
             if j < 0:
                 break
             last_d = cand_d[i, c]
+            if cnt == k and last_d > bd[k - 1]:
+                done = True   # sorted candidates: every later one is farther
+                break
             dt = abs(times[j] - tq)
             if dt <= r:
                 continue
             cnt = _insert(bd, bj, bp, cnt, k, cand_d[i, c], j, dt)
         exhausted = K >= n_lib_total
-        if not exhausted and (cnt < k or bd[k - 1] >= last_d):
+        if not done and not exhausted and (cnt < k or bd[k - 1] >= last_d):
             cnt = _brute_row(Zq[i], Zlib, lib_rows, lib_times, tq, r, k, bd, bj, bp)
         out_n[i] = cnt
         for c in range(k):
@@ -222,27 +233,50 @@ def pearson(a, b):
     return sab / np.sqrt(saa * sbb)
 
 
+@njit(cache=True)
+def _draw_library(M, L, seed, contiguous, perm):
+    """Library rows of one sample, drawn with Numba's generator seeded by ``seed``: a block of L
+    consecutive rows at a uniform start (``contiguous``), or L distinct rows uniformly without
+    replacement (partial Fisher-Yates shuffle of ``perm``, which must hold 0..M-1 on entry)."""
+    np.random.seed(seed)
+    out = np.empty(L, np.int64)
+    if contiguous:
+        start = np.random.randint(0, M - L + 1)
+        for m in range(L):
+            out[m] = start + m
+        return out
+    for m in range(L):
+        j = m + np.random.randint(0, M - m)
+        t = perm[m]
+        perm[m] = perm[j]
+        perm[j] = t
+        out[m] = perm[m]
+    return out
+
+
 @njit(cache=True, parallel=True)
-def ccm_library_sweep(cand_j, cand_d, Z, y, times, libs, lib_len, r, k):
-    """Cross-map skill for a batch of libraries over one shadow manifold.
+def ccm_library_sweep(cand_j, cand_d, Z, y, times, L, seeds, contiguous, r, k):
+    """Cross-map skill for ``seeds.size`` libraries of ``L`` points over one shadow manifold.
 
     ``Z`` (M, D) valid embedding vectors, ``y`` (M,) the target aligned with them, ``times`` (M,)
     their time indices, ``cand_j``/``cand_d`` (M, K) candidate neighbours of every point among all
-    M points (sorted by distance). ``libs`` (n_libs, L_max) row indices of each library (first
-    ``lib_len[s]`` used). Every point is predicted from the k nearest admissible points of the
-    library (exact: rows whose candidate list runs out are scanned by brute force); returns
-    Pearson ρ per library (NaN where fewer than 3 points could be predicted). Libraries run in
-    parallel.
+    M points (sorted by distance). Library ``s`` is drawn by :func:`_draw_library` with
+    ``seeds[s]`` (so the result does not depend on the number of threads). Every point is
+    predicted from the k nearest admissible points of the library (exact: rows whose candidate
+    list runs out are scanned by brute force); returns Pearson ρ per library (NaN where fewer
+    than 3 points could be predicted). Libraries run in parallel.
     """
     M = Z.shape[0]
     K = cand_j.shape[1]
-    n_libs = libs.shape[0]
+    n_libs = seeds.shape[0]
     dim = Z.shape[1]
     out = np.full(n_libs, np.nan)
+    # small libraries: the candidate lists would run out anyway, so scan the library directly
+    direct = (k + 2 * r + 1) * M > (K * L) // 2
     for s in prange(n_libs):
-        L = lib_len[s]
+        perm = np.arange(M)
+        lib_rows = _draw_library(M, L, seeds[s], contiguous, perm)
         in_lib = np.zeros(M, np.bool_)
-        lib_rows = libs[s, :L]
         for m in range(L):
             in_lib[lib_rows[m]] = True
         pred = np.empty(M)
@@ -259,39 +293,52 @@ def ccm_library_sweep(cand_j, cand_d, Z, y, times, libs, lib_len, r, k):
             cnt = 0
             tq = times[i]
             last_d = np.inf
-            for c in range(K):
+            done = False
+            for c in range(0 if direct else K):
                 j = cand_j[i, c]
                 if j < 0:
                     break
                 last_d = cand_d[i, c]
+                if cnt == k and last_d > bd[k - 1]:
+                    done = True
+                    break
                 if not in_lib[j]:
                     continue
                 dt = abs(times[j] - tq)
                 if dt <= r:
                     continue
-                cnt = _insert(bd, bj, bp, cnt, k, cand_d[i, c], j, dt)
-            if K < M and (cnt < k or bd[k - 1] >= last_d):
+                cnt = _insert(bd, bj, bp, cnt, k, last_d, j, dt)
+            if not done and K < M and (cnt < k or bd[k - 1] >= last_d):
                 cnt = 0
                 for c in range(k):
                     bd[c] = np.inf
+                worst2 = np.inf
                 for m in range(L):
                     j = lib_rows[m]
-                    dt = abs(times[j] - tq)
-                    if dt <= r:
-                        continue
                     ss = 0.0
                     for e in range(dim):
                         diff = Z[j, e] - Z[i, e]
                         ss += diff * diff
+                    if ss > worst2:
+                        continue
+                    dt = abs(times[j] - tq)
+                    if dt <= r:
+                        continue
                     cnt = _insert(bd, bj, bp, cnt, k, np.sqrt(ss), j, dt)
+                    if cnt == k:
+                        worst2 = bd[k - 1] * bd[k - 1] * (1.0 + 1e-12)
             if cnt < k:
                 continue
-            w = simplex_weights(bd, cnt)
             sw = 0.0
             acc = 0.0
+            dmin = bd[0]
             for c in range(cnt):
-                sw += w[c]
-                acc += w[c] * y[bj[c]]
+                if dmin > 0.0:
+                    wc = _EXP_M1 if c == 0 else np.exp(-bd[c] / dmin)
+                else:
+                    wc = 1.0 if bd[c] == 0.0 else 0.0
+                sw += wc
+                acc += wc * y[bj[c]]
             pred[n_ok] = acc / sw
             obs[n_ok] = y[i]
             n_ok += 1
