@@ -32,6 +32,8 @@ def test_coupled_logistic_file_link_found(tmp_path):
     claimed = [(r["i"], r["j"]) for r in it.result if r["claimed"]]
     assert claimed == [(0, 1)]  # prey -> predator, and not back
     assert "prey → predator" in it.text and it.figures and it.figures[0].png
+    if it.settings["CCM"] != "not computed":  # CCM (attractor.ccm) agrees on this classic case
+        assert "CCM agrees" in it.text
     assert any(f.startswith("Coupling: prey → predator") for f in a.findings)
 
 
@@ -45,13 +47,16 @@ def test_independent_noise_channels_no_link():
     assert "No directed coupling is supported" in it.text
 
 
-def test_single_channel_skipped_and_channel_cap():
+def test_single_channel_skipped_and_channel_cap(monkeypatch):
     x = np.random.default_rng(0).standard_normal(500)
     it = analyze(x, quick=True, sections=["coupling"], figures=False).item("coupling")
     assert not it.ok and "two channels" in it.reason
-    wide = np.random.default_rng(1).standard_normal((300, MAX_CHANNELS + 2))
+    assert MAX_CHANNELS == 6
+    monkeypatch.setattr("attractor.report.section_coupling.MAX_CHANNELS", 2)  # the cap, cheaply
+    wide = np.random.default_rng(1).standard_normal((300, 3))
     it = analyze(wide, quick=True, sections=["coupling"], figures=False).item("coupling")
-    assert it.ok and f"first {MAX_CHANNELS} of {MAX_CHANNELS + 2}" in it.settings["channels"]
+    assert it.ok and "first 2 of 3" in it.settings["channels"]
+    assert len(it.result) == 2  # 2 channels: 2 ordered pairs
 
 
 def test_budget_three_channels_quick():

@@ -7,7 +7,9 @@ item estimates
   history 1, on the series sampled every ``step`` samples, ``step = max(1, delay // 2)`` with
   the delay of the reconstruction section) with shuffle surrogates;
 * linear Granger causality (:func:`attractor.granger`, lag order by BIC);
-* convergent cross mapping (``attractor.ccm``) when this installation has it.
+* convergent cross mapping (``attractor.ccm``, first :data:`CCM_SAMPLES` samples, ``E`` from the
+  reconstruction section clipped to 2..4) when this installation has it, and lagged CCM
+  (``attractor.ccm_lagged``, Ye et al. 2015) for pairs found linked both ways.
 
 A link is *claimed* only when its transfer-entropy p-value, Holm-corrected over all ordered
 pairs, is at most 0.05. With few surrogates a rank p-value cannot go below
@@ -35,6 +37,8 @@ MAX_CHANNELS = 6
 #: Samples used (after thinning) in quick and in full mode.
 QUICK_SAMPLES = 1500
 FULL_SAMPLES = 4000
+#: Samples given to CCM (its cost grows faster than transfer entropy's).
+CCM_SAMPLES = 1000
 _ALPHA = 0.05
 
 
@@ -57,8 +61,9 @@ def _fmt_p(p: float) -> str:
     return f"{p:.2g}" if p >= 1e-4 else "< 1e-4"
 
 
-def _graph(ax, names: list[str], links: list[dict]) -> None:
-    """Channels on a circle, an arrow per claimed link, width by effective transfer entropy."""
+def _graph(ax, names: list[str], links: list[dict], ccm_links: list[dict] = ()) -> None:
+    """Channels on a circle, an arrow per claimed link (width by effective transfer entropy) and
+    a thin dashed arrow per significant CCM direction (label: cross-map skill)."""
     k = len(names)
     ang = np.pi / 2 - 2 * np.pi * np.arange(k) / k
     pos = np.column_stack([np.cos(ang), np.sin(ang)])
@@ -75,6 +80,15 @@ def _graph(ax, names: list[str], links: list[dict]) -> None:
         mid = (start + end) / 2 + 0.12 * np.array([-d[1], d[0]])
         ax.text(mid[0], mid[1], f"{lk['effective_te']:.2g}", fontsize=7, ha="center", va="center",
                 color="tab:red")
+    for lk in ccm_links:
+        a, b = pos[lk["i"]], pos[lk["j"]]
+        d = (b - a) / (np.linalg.norm(b - a) or 1)
+        start, end = a + 0.16 * d, b - 0.16 * d
+        ax.annotate("", xy=end, xytext=start,
+                    arrowprops=dict(arrowstyle="-|>", lw=0.9, ls="--", color="tab:blue",
+                                    connectionstyle="arc3,rad=-0.25", mutation_scale=10))
+        mid = (start + end) / 2 - 0.2 * np.array([-d[1], d[0]])
+        ax.text(mid[0], mid[1], f"ρ {lk['rho']:.2f}", fontsize=6, ha="center", va="center", color="tab:blue")
     for (x, y), name in zip(pos, names):
         ax.add_patch(_circle((x, y)))
         ax.text(x, y, name if len(name) <= 10 else name[:9] + "…", ha="center", va="center", fontsize=8)
@@ -143,23 +157,44 @@ def _coupling(ctx) -> dict:
 
     # CCM where the installation has it (the edm module); it never creates a link on its own
     ccm_note = ""
-    ccm_res = {}
+    ccm_res: dict = {}
     try:
         ccm = _capability("analysis.ccm", "ccm")
     except SkipItem:
         ccm = None
         ccm_note = "Convergent cross mapping is not available in this installation."
+    n_ccm = min(n, CCM_SAMPLES)
+    n_ccm_surr = 39 if ctx.quick else 99  # CCM's test is p < alpha: 19 surrogates cannot reach 0.05
+    E = int(min(max(int(ctx.shared.get("dimension", 2) or 2), 2), 4))
     if ccm is not None:
+        sizes = np.unique(np.linspace(max(10, 2 * (E + 1)), n_ccm - (E - 1) - 1, 8 if ctx.quick else 12).astype(int))
         for a, b in itertools.combinations(range(len(use)), 2):
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    res = ccm(X[:, a], X[:, b], n_surrogates=n_surr, n_samples=20 if ctx.quick else 50,
-                              seed=ctx.seed)
-                ccm_res[(a, b)] = res
+                    ccm_res[(a, b)] = ccm(X[:n_ccm, a], X[:n_ccm, b], E=E, lib_sizes=sizes, n_surrogates=n_ccm_surr,
+                                          n_samples=20 if ctx.quick else 50, n_bootstrap=200 if ctx.quick else 500,
+                                          seed=ctx.seed)
             except Exception as exc:  # noqa: BLE001 -- CCM is an optional, independent check
-                ccm_note = f"CCM failed: {exc}"
+                ccm_note = f"CCM could not be computed ({exc})."
+                ccm_res = {}
                 break
+    ccm_sig = {}
+    for (a, b), res in ccm_res.items():
+        ccm_sig[(a, b)] = bool(res.significant[0])
+        ccm_sig[(b, a)] = bool(res.significant[1])
+    # both directions supported by TE or CCM: the lagged CCM test of Ye et al. (2015)
+    lagged = {}
+    if ccm_res:
+        ccm_lagged = _capability("analysis.ccm", "ccm_lagged")
+        for (a, b) in ccm_res:
+            two_way = ((any(r["claimed"] for r in rows if (r["i"], r["j"]) == (a, b))
+                        and any(r["claimed"] for r in rows if (r["i"], r["j"]) == (b, a)))
+                       or (ccm_sig[(a, b)] and ccm_sig[(b, a)]))
+            if two_way:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    lagged[(a, b)] = ccm_lagged(X[:n_ccm, a], X[:n_ccm, b], E=E)
 
     numbers: dict = {}
     for r in rows:
@@ -173,13 +208,19 @@ def _coupling(ctx) -> dict:
         for k, (src, tgt) in enumerate(((a, b), (b, a))):
             numbers[f"{names[src]} → {names[tgt]}: CCM ρ (full library), p"] = (
                 f"{_num(res.rho_full[k], 3)}, {_fmt_p(float(res.p_value[k]))}")
+    for (a, b), lg in lagged.items():
+        for k, (src, tgt) in enumerate(((a, b), (b, a))):
+            numbers[f"{names[src]} → {names[tgt]}: lagged CCM best lag"] = int(lg.best_lag[k])
     numbers["links claimed"] = len(links)
 
     # figures: graph, and the convergence curves of the strongest links
     figs = []
     fig, axes = new_figure(7.5, 3.2, ncols=2)
-    _graph(axes[0], names, links)
-    axes[0].set_title("claimed links (effective TE, nats)", fontsize=8)
+    ccm_links = [{"i": i, "j": j, "rho": float(ccm_res[(min(i, j), max(i, j))].rho_full[0 if i < j else 1])}
+                 for (i, j), sig in ccm_sig.items() if sig]
+    _graph(axes[0], names, links, ccm_links)
+    axes[0].set_title("TE links claimed (red, effective TE in nats)" + ("; CCM significant (blue dashed)"
+                                                                       if ccm_res else ""), fontsize=7)
     strongest = sorted((r for r in rows if r["claimed"]), key=lambda r: -r["te"].effective_te)[:2]
     ax = axes[1]
     if ccm_res and strongest:
@@ -217,6 +258,8 @@ def _coupling(ctx) -> dict:
     claimed = {(r["i"], r["j"]): r for r in rows if r["claimed"]}
     for (i, j), r in claimed.items():
         agree = "Granger agrees" if r["granger_sig"] else "linear Granger does not (the coupling looks nonlinear)"
+        if ccm_res:
+            agree += ", CCM agrees" if ccm_sig.get((i, j)) else ", CCM does not"
         sentences.append(f"{names[i]} → {names[j]}: transfer entropy {r['te'].effective_te:.3g} nats above its "
                          f"surrogates (Holm p {_fmt_p(r['p_te_holm'])}); {agree}.")
     both = [(i, j) for (i, j) in claimed if i < j and (j, i) in claimed]
@@ -224,6 +267,20 @@ def _coupling(ctx) -> dict:
         sentences.append(f"{names[i]} and {names[j]} are linked both ways: mutual coupling, or strong forcing of one "
                          "by the other (which synchronises them and can make transfer entropy and CCM "
                          "bidirectional; see the lagged CCM test), or a common driver outside these channels.")
+    for (a, b), lg in lagged.items():
+        bad = [f"{names[s_]} → {names[t_]}" for k, (s_, t_) in enumerate(((a, b), (b, a))) if not lg.causal_lag[k]]
+        if bad:
+            sentences.append("Lagged CCM (Ye et al. 2015): the best cross-map lag of " + ", ".join(bad) + " is positive "
+                             "(the effect would precede its cause), so that direction is likely an artefact of strong "
+                             "forcing the other way.")
+        else:
+            sentences.append(f"Lagged CCM (Ye et al. 2015): both directions between {names[a]} and {names[b]} peak at "
+                             "lags ≤ 0, as genuine two-way coupling would.")
+    ccm_only = [(i, j) for (i, j), sig in ccm_sig.items() if sig and (i, j) not in claimed]
+    if ccm_only:
+        sentences.append("CCM alone (not transfer entropy) is significant for "
+                         + ", ".join(f"{names[i]} → {names[j]}" for i, j in ccm_only)
+                         + " (CCM p-values are not corrected for the number of pairs); no link is claimed from it.")
     lone_granger = [r for r in rows if r["granger_sig"] and not r["claimed"]]
     if lone_granger:
         sentences.append("Granger causality alone (not transfer entropy) is significant for "
@@ -250,7 +307,9 @@ def _coupling(ctx) -> dict:
         "link rule": "Holm-corrected p ≤ 0.05 over all ordered pairs (p from the surrogates' Student-t prediction "
                      "interval) and effective TE > 0",
         "Granger": "F-test, lag order by BIC (up to " + ("5" if ctx.quick else "10") + "), Holm-corrected",
-        "CCM": "attractor.ccm, both directions per pair" if ccm_res else "not computed",
+        "CCM": (f"attractor.ccm, E = {E}, tau = -1, first {n_ccm} samples, {n_ccm_surr} IAAFT surrogates, "
+                f"significance as CCM decides (uncorrected); lagged CCM for two-way pairs") if ccm_res
+        else "not computed",
     }
     return {"numbers": numbers, "settings": settings, "figures": figs, "text": " ".join(sentences),
             "result": rows, "reliable": all(r["te"].reliable for r in rows),
