@@ -223,3 +223,21 @@ def test_scale_invariance():
         warnings.simplefilter("error")
         b = transfer_entropy(d[:, 0] * 1e200, d[:, 1] * 1e-200, n_surrogates=0, seed=0).te
     assert a == pytest.approx(b, abs=1e-6)
+
+
+def test_compiled_counts_equal_kd_tree_ball_counts():
+    """The band/binary-search kernels count exactly what cKDTree ball queries count (strictly
+    inside the K-th neighbour radius), ties included."""
+    import importlib
+
+    from scipy.spatial import cKDTree
+
+    te_mod = importlib.import_module("attractor.analysis.transfer_entropy")
+    rng = np.random.default_rng(0)
+    P = rng.standard_normal((3000, 3))
+    P[:, 0] = np.round(P[:, 0], 2)  # ties
+    eps = cKDTree(P).query(P, 5, p=np.inf)[0][:, 4]
+    for cols in ([0], [1], [0, 1], [1, 2], [0, 1, 2]):
+        Q = P[:, cols]
+        ref = cKDTree(Q).query_ball_point(Q, np.nextafter(eps, 0), p=np.inf, return_length=True) - 1
+        assert np.array_equal(te_mod._Marginal(Q).count(eps), ref)

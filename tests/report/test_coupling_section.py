@@ -49,7 +49,13 @@ def test_independent_noise_channels_no_link():
 
 def test_single_channel_skipped_and_channel_cap(monkeypatch):
     x = np.random.default_rng(0).standard_normal(500)
-    it = analyze(x, quick=True, sections=["coupling"], figures=False).item("coupling")
+    a = analyze(x, quick=True, sections=["coupling"], figures=False)
+    assert "coupling" not in [s.key for s in a.sections]  # one channel: no coupling section at all
+    from attractor.report.sections import Context, run_item
+    from attractor.report.io import prepare_data
+    from attractor.report.section_coupling import _coupling
+
+    it = run_item(Context(prepare_data(x, dt=1.0), quick=True), "coupling", "Directed coupling", _coupling)
     assert not it.ok and "two channels" in it.reason
     assert MAX_CHANNELS == 6
     monkeypatch.setattr("attractor.report.section_coupling.MAX_CHANNELS", 2)  # the cap, cheaply

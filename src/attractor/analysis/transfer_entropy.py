@@ -32,11 +32,13 @@ closer than ``epsilon_i`` in the marginal spaces. Every variable is first scaled
 and, to break ties (discrete or repeated values), perturbed by Gaussian noise of standard
 deviation ``noise`` (default ``1e-8``, as JIDT does), drawn from ``seed``. The neighbour search
 is a k-d tree with the max-norm (:class:`scipy.spatial.cKDTree`, ``p=inf``, ``O(N log N)``); the
-counts in the marginal spaces use a compiled band search along the widest coordinate of the
-points sorted once (``_te_kernels.py``; 3-10x faster than k-d tree ball queries here, and it
-computes distances exactly as the tree does, so a neighbour at exactly ``epsilon`` is never
-counted); about 3 s for ``N = 10**5`` samples with ``k = l = 1`` on one
-core (``benchmarks/bench_coupling.py``). Estimates are in nats.
+counts in the marginal spaces use compiled kernels (``_te_kernels.py``) on the points sorted once
+along their widest coordinate: a binary search in one dimension, a scan of the band
+``|p_0 - q_0| < epsilon`` otherwise (its width shrinks like ``N^(-1/d)`` with the KSG radii; the
+worst case, all points in one band, is ``O(N^2)``). They give the same counts as k-d tree ball
+queries, several times faster, and compute distances exactly as the tree does, so a neighbour at
+exactly ``epsilon`` is never counted. ``N = 10**5`` with ``k = l = 1`` takes about 1.6 s of CPU
+(``benchmarks/bench_coupling.py``). Estimates are in nats.
 
 Significance
 ------------

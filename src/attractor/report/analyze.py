@@ -516,6 +516,8 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
             idx += 1
             if (wanted is not None and key not in wanted) or ikey in excluded:
                 continue
+            if key == "coupling" and prepared.n_channels < 2:
+                continue  # the coupling section exists only for data with two or more channels
             with figures_disabled(not figures):
                 done.append(run_item(ctx, ikey, ititle, fn))
         if done:
