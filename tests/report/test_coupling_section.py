@@ -74,6 +74,11 @@ def test_budget_three_channels_quick():
     c0 = time.process_time()
     it = analyze(x, quick=True, sections=["coupling"], figures=True).item("coupling")
     assert it.ok and time.process_time() - c0 < 6.0
+    # the x0 -> x1 link is found and survives conditioning on the third (noise) channel
+    claimed = [r for r in it.result if r["claimed"]]
+    assert [(r["i"], r["j"]) for r in claimed] == [(0, 1)]
+    assert claimed[0]["direct"] is True and claimed[0]["given"] == [2]
+    assert "x0 → x1: TE given x2 (effective), p" in it.numbers
 
 
 def test_holm():

@@ -12,7 +12,10 @@ item estimates
   (``attractor.ccm_lagged``, Ye et al. 2015) for pairs found linked both ways.
 
 A link is *claimed* only when its transfer-entropy p-value, Holm-corrected over all ordered
-pairs, is at most 0.05. With few surrogates a rank p-value cannot go below
+pairs, is at most 0.05. With three or more channels every claimed link is re-tested by
+conditional transfer entropy given the past of the (at most :data:`MAX_CONDITIONS`) other channels
+that carry most transfer entropy into its target; a link that is no longer significant
+(uncorrected p > 0.05) is drawn grey and called possibly indirect or common-driven. With few surrogates a rank p-value cannot go below
 ``1 / (n_surrogates + 1)``, so the report uses the surrogates' Gaussian (Student-t prediction)
 p-value ``p_gaussian`` for the correction; the rank p-value is shown beside it. Granger and
 CCM are listed for comparison and drawn only where they agree or disagree; they do not create
@@ -37,6 +40,8 @@ MAX_CHANNELS = 6
 #: Samples used (after thinning) in quick and in full mode.
 QUICK_SAMPLES = 1500
 FULL_SAMPLES = 4000
+#: Channels conditioned on when checking a link (those carrying most TE into the target).
+MAX_CONDITIONS = 2
 #: Samples given to CCM (its cost grows faster than transfer entropy's).
 CCM_SAMPLES = 1000
 _ALPHA = 0.05
@@ -74,12 +79,13 @@ def _graph(ax, names: list[str], links: list[dict], ccm_links: list[dict] = ()) 
         d = d / (np.linalg.norm(d) or 1)
         start, end = a + 0.16 * d, b - 0.16 * d
         width = 1.0 + 4.0 * lk["effective_te"] / top
+        color = "tab:red" if lk.get("direct", True) else "0.6"
         ax.annotate("", xy=end, xytext=start,
-                    arrowprops=dict(arrowstyle="-|>", lw=width, color="tab:red",
+                    arrowprops=dict(arrowstyle="-|>", lw=width, color=color,
                                     connectionstyle="arc3,rad=0.15", mutation_scale=12 + 2 * width))
         mid = (start + end) / 2 + 0.12 * np.array([-d[1], d[0]])
         ax.text(mid[0], mid[1], f"{lk['effective_te']:.2g}", fontsize=7, ha="center", va="center",
-                color="tab:red")
+                color=color)
     for lk in ccm_links:
         a, b = pos[lk["i"]], pos[lk["j"]]
         d = (b - a) / (np.linalg.norm(b - a) or 1)
@@ -153,7 +159,22 @@ def _coupling(ctx) -> dict:
         r["p_te_holm"], r["p_granger_holm"] = float(pt), float(pg)
         r["claimed"] = bool(pt <= _ALPHA and r["te"].effective_te > 0)
         r["granger_sig"] = bool(pg <= _ALPHA)
-    links = [{"i": r["i"], "j": r["j"], "effective_te": r["te"].effective_te} for r in rows if r["claimed"]]
+    # with three or more channels, is a link still there given the other channels' past?
+    if len(use) >= 3:
+        into = {(r["i"], r["j"]): r["te"].effective_te for r in rows}
+        for r in rows:
+            if not r["claimed"]:
+                continue
+            others = sorted((c for c in range(len(use)) if c not in (r["i"], r["j"])),
+                            key=lambda c: -into[(c, r["j"])])[:MAX_CONDITIONS]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                cte = transfer_entropy(X[:, r["i"]], X[:, r["j"]], condition=X[:, others], target_history=2,
+                                       n_surrogates=n_surr, seed=ctx.seed)
+            r["conditional"], r["given"] = cte, others
+            r["direct"] = bool(cte.p_gaussian <= _ALPHA and cte.effective_te > 0)
+    links = [{"i": r["i"], "j": r["j"], "effective_te": r["te"].effective_te, "direct": r.get("direct", True)}
+             for r in rows if r["claimed"]]
 
     # CCM where the installation has it (the edm module); it never creates a link on its own
     ccm_note = ""
@@ -204,6 +225,10 @@ def _coupling(ctx) -> dict:
         numbers[f"{key}: TE p (Holm) / rank p"] = f"{_fmt_p(r['p_te_holm'])} / {_fmt_p(te.p_value)}"
         numbers[f"{key}: Granger F (lag {r['granger'].lag}), p (Holm)"] = (
             f"{r['granger'].f_statistic:.3g}, {_fmt_p(r['p_granger_holm'])}")
+        if "conditional" in r:
+            given = ", ".join(names[c] for c in r["given"])
+            numbers[f"{key}: TE given {given} (effective), p"] = (
+                f"{r['conditional'].effective_te:.3g}, {_fmt_p(r['conditional'].p_gaussian)}")
     for (a, b), res in ccm_res.items():
         for k, (src, tgt) in enumerate(((a, b), (b, a))):
             numbers[f"{names[src]} → {names[tgt]}: CCM ρ (full library), p"] = (
@@ -262,6 +287,12 @@ def _coupling(ctx) -> dict:
             agree += ", CCM agrees" if ccm_sig.get((i, j)) else ", CCM does not"
         sentences.append(f"{names[i]} → {names[j]}: transfer entropy {r['te'].effective_te:.3g} nats above its "
                          f"surrogates (Holm p {_fmt_p(r['p_te_holm'])}); {agree}.")
+        if r.get("direct") is False:
+            given = ", ".join(names[c] for c in r["given"])
+            sentences.append(f"Given the past of {given}, {names[i]} → {names[j]} is no longer significant "
+                             f"(conditional TE {r['conditional'].effective_te:.3g} nats, p "
+                             f"{_fmt_p(r['conditional'].p_gaussian)}): the link may be indirect or due to a common "
+                             "driver (grey arrow).")
     both = [(i, j) for (i, j) in claimed if i < j and (j, i) in claimed]
     for i, j in both:
         sentences.append(f"{names[i]} and {names[j]} are linked both ways: mutual coupling, or strong forcing of one "
@@ -271,7 +302,7 @@ def _coupling(ctx) -> dict:
         bad = [f"{names[s_]} → {names[t_]}" for k, (s_, t_) in enumerate(((a, b), (b, a))) if not lg.causal_lag[k]]
         if bad:
             sentences.append("Lagged CCM (Ye et al. 2015): the best cross-map lag of " + ", ".join(bad) + " is positive "
-                             "(the effect would precede its cause), so that direction is likely an artefact of strong "
+                             "(the effect would precede its cause), so that direction may be an artefact of strong "
                              "forcing the other way.")
         else:
             sentences.append(f"Lagged CCM (Ye et al. 2015): both directions between {names[a]} and {names[b]} peak at "
@@ -305,7 +336,9 @@ def _coupling(ctx) -> dict:
         "transfer entropy": f"KSG, K = 4 neighbours, target history 2, source history 1, lag 1 ({step} samples), "
                             f"{n_surr} shuffle surrogates",
         "link rule": "Holm-corrected p ≤ 0.05 over all ordered pairs (p from the surrogates' Student-t prediction "
-                     "interval) and effective TE > 0",
+                     "interval) and effective TE > 0; with 3+ channels each link is re-tested given the past of the "
+                     f"(at most {MAX_CONDITIONS}) other channels carrying most TE into its target (grey if it "
+                     "vanishes)",
         "Granger": "F-test, lag order by BIC (up to " + ("5" if ctx.quick else "10") + "), Holm-corrected",
         "CCM": (f"attractor.ccm, E = {E}, tau = -1, first {n_ccm} samples, {n_ccm_surr} IAAFT surrogates, "
                 f"significance as CCM decides (uncorrected); lagged CCM for two-way pairs") if ccm_res
