@@ -18,7 +18,7 @@ test_coupled_logistic_direction_100_seeds`` (slow).
 
 No peer: no KSG transfer-entropy package (pyinform, IDTxl, PyIF) is in the peers' environment.
 
-Run:  python benchmarks/bench_coupling.py [--logistic]
+Run:  python benchmarks/bench_coupling.py [--logistic | --logistic=local_permutation]
 """
 from __future__ import annotations
 
@@ -85,8 +85,9 @@ def main() -> None:
         g = attractor.granger(s[:, 1], s[:, 0])
         print(f"N = {n}: {time.perf_counter() - t0:.3f} s, lag {g.lag}, F = {g.f_statistic:.1f}, "
               f"GC/2 = {g.gc / 2:.5f} (closed-form TE {exact:.5f})")
-    if "--logistic" in sys.argv:
-        for method in ("shuffle", "local_permutation"):
+    chosen = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--logistic=")]
+    if "--logistic" in sys.argv or chosen:
+        for method in chosen or ("shuffle", "local_permutation"):
             print(f"\nPart 3: coupled logistic maps, x -> y on (0.1), y -> x off; 100 seeds, 500 samples, "
                   f"99 '{method}' surrogates")
             coupled = uncoupled = 0

@@ -325,6 +325,9 @@ def _coupling(ctx) -> dict:
     sentences.append("Transfer entropy and Granger causality measure predictive information, not intervention: an "
                      "unobserved common driver can create a link" + (
                          "" if len(use) > 2 else ", and with two channels it cannot be conditioned out") + ".")
+    unreliable = sorted({note for r in rows for note in r["te"].notes})
+    if unreliable:
+        sentences.append("Some transfer-entropy estimates are flagged unreliable: " + " ".join(unreliable))
     if ccm_note:
         sentences.append(ccm_note)
     ctx.shared["coupling_links"] = [(names[i], names[j]) for (i, j) in claimed]
