@@ -12,18 +12,19 @@ item estimates
   (``attractor.ccm_lagged``, Ye et al. 2015) for pairs found linked both ways.
 
 A link is *claimed* only when its transfer-entropy p-value, Holm-corrected over all ordered
-pairs, is at most 0.05. With three or more channels every claimed link is re-tested by
-conditional transfer entropy given the past of the (at most :data:`MAX_CONDITIONS`) other channels
-that carry most transfer entropy into its target; a link that is no longer significant
-(uncorrected p > 0.05) is drawn grey and called possibly indirect or common-driven. With few surrogates a rank p-value cannot go below
+pairs, is at most 0.05. With few surrogates a rank p-value cannot go below
 ``1 / (n_surrogates + 1)``, so the report uses the surrogates' Gaussian (Student-t prediction)
-p-value ``p_gaussian`` for the correction; the rank p-value is shown beside it. Granger and
-CCM are listed for comparison and drawn only where they agree or disagree; they do not create
-links on their own.
+p-value ``p_gaussian`` for the correction; the rank p-value is shown beside it. With three or
+more channels every claimed link is re-tested by conditional transfer entropy given the past of
+the (at most :data:`MAX_CONDITIONS`) other channels that carry most transfer entropy into its
+target; a link that is no longer significant (uncorrected p > 0.05) is drawn grey and called
+possibly indirect or common-driven. Granger and CCM are listed for comparison; they do not
+create links on their own.
 
-Cost (3 channels, 10^4 samples, ``quick``): about 1-3 s: the series is cut to
-:data:`QUICK_SAMPLES` (``quick``) or :data:`FULL_SAMPLES` samples after thinning, with 19 (quick)
-or 39 surrogates per pair.
+Cost (3 channels, 10^4 samples, ``quick``): about 3 s of CPU (``tests/report/
+test_coupling_section.py``): the series is cut to :data:`QUICK_SAMPLES` (``quick``) or
+:data:`FULL_SAMPLES` samples after thinning, with 19 (quick) or 39 TE surrogates per pair and
+39 or 99 CCM surrogates (CCM's test needs ``p < alpha``).
 """
 from __future__ import annotations
 
@@ -301,9 +302,9 @@ def _coupling(ctx) -> dict:
     for (a, b), lg in lagged.items():
         bad = [f"{names[s_]} → {names[t_]}" for k, (s_, t_) in enumerate(((a, b), (b, a))) if not lg.causal_lag[k]]
         if bad:
-            sentences.append("Lagged CCM (Ye et al. 2015): the best cross-map lag of " + ", ".join(bad) + " is positive "
-                             "(the effect would precede its cause), so that direction may be an artefact of strong "
-                             "forcing the other way.")
+            sentences.append("Lagged CCM (Ye et al. 2015): the best cross-map lag of " + ", ".join(bad)
+                             + " is positive (the effect would precede its cause), so that direction may be an "
+                               "artefact of strong forcing the other way.")
         else:
             sentences.append(f"Lagged CCM (Ye et al. 2015): both directions between {names[a]} and {names[b]} peak at "
                              "lags ≤ 0, as genuine two-way coupling would.")
