@@ -236,8 +236,8 @@ def test_bad_input():
 def test_nan_gaps_are_counted_never_nan_skill():
     x = _logistic(300)
     x[::17] = np.nan
-    for fn in (attractor.simplex, attractor.smap):
-        res = fn(x, E=2)
+    for fn, kw in ((attractor.simplex, {}), (attractor.smap, {"theta": 4.0})):
+        res = fn(x, E=2, **kw)
         assert np.isfinite(res.rho) and res.rho > 0.8
         assert res.n_excluded["lib"] > 0 and res.n_excluded["pred"] > 0
         assert np.isfinite(res.predictions).all() and np.isfinite(res.observations).all()
