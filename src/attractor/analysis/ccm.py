@@ -26,9 +26,16 @@ Statistics, per direction:
 * skill: ρ with the full library (every other point) against the same statistic with the
   *driver* replaced by ``n_surrogates`` surrogates (:func:`attractor.surrogates`, IAAFT by
   default), ``p_skill = (1 + #{ρ_surrogate ≥ ρ}) / (1 + n_surrogates)``;
-* ``p_value = max(p_skill, p_convergence)``: the intersection-union test (Berger 1982) of
-  "skill above the null *and* converging", the two criteria of Sugihara et al. (2012); it is a
-  valid level-α test of their conjunction.
+* direction of time: the full-library skill at cross-map lags −``max_lag`` … ``max_lag``
+  (estimating the driver ℓ rows after the manifold point); a driver acts before its effect, so
+  the best skill at some lag ≤ 0 must exceed the best at lags > 0 (Ye et al. 2015). Strong
+  forcing of the driver by the other variable gives skill that is flat in the lag or peaks at
+  ℓ > 0; ``p_lag`` is the bootstrap (over predicted points, paired across lags) probability that
+  max ρ(ℓ ≤ 0) − max ρ(ℓ > 0) ≤ 0;
+* ``p_value = max(p_skill, p_convergence, p_lag)``: the intersection-union test (Berger 1982) of
+  "skill above the null, converging, and consistent with the direction of time" (the criteria
+  of Sugihara et al. 2012 and Ye et al. 2015); a valid level-α test of their conjunction, and
+  conservative: a weak genuine link masked by strong forcing the other way can be missed.
 
 Missing values (``nan_policy="omit"``) are handled as in :mod:`attractor.analysis.edm`:
 points with an incomplete delay vector or unknown target are dropped (counted in
@@ -101,8 +108,14 @@ class CCMResult:
         τ > 0 and the interval of Δρ above 0.
     surrogate_rho : numpy.ndarray, shape (2, n_surrogates)
         Full-library skill with the driver replaced by each surrogate.
-    p_skill, p_convergence, p_value : numpy.ndarray, shape (2,)
-        Surrogate p-value of the skill, bootstrap p-value of Δρ > 0, and their maximum.
+    lags : numpy.ndarray of int, shape (2·max_lag + 1,)
+    lag_rho : numpy.ndarray, shape (2, n_lags)
+        Full-library cross-map skill at each lag (see ``p_lag``).
+    lag_delta : numpy.ndarray, shape (2,)
+        max ρ(lag ≤ 0) − max ρ(lag > 0).
+    p_skill, p_convergence, p_lag, p_value : numpy.ndarray, shape (2,)
+        Surrogate p-value of the skill, bootstrap p-value of Δρ > 0, bootstrap p-value of
+        ``lag_delta > 0`` (0 when ``max_lag=0``), and their maximum.
     significant : numpy.ndarray of bool, shape (2,)
         ``p_value < alpha``.
     E, knn, n_points, n_excluded : numpy.ndarray of int, shape (2,)
@@ -132,8 +145,12 @@ class CCMResult:
     delta_rho_ci: np.ndarray
     converged: np.ndarray
     surrogate_rho: np.ndarray
+    lags: np.ndarray
+    lag_rho: np.ndarray
+    lag_delta: np.ndarray
     p_skill: np.ndarray
     p_convergence: np.ndarray
+    p_lag: np.ndarray
     p_value: np.ndarray
     significant: np.ndarray
     E: np.ndarray
@@ -264,13 +281,19 @@ def _surrogate_targets(cause: np.ndarray, rows: np.ndarray, tp: int, method: str
     return s[:, rows + tp]
 
 
-def _weighted_rho(nb_j, nb_d, nb_n, targets: np.ndarray, k: int) -> np.ndarray:
-    """Full-library cross-map skill for each row of ``targets`` (n_t, M)."""
+def _weights(nb_d, nb_n, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Normalised simplex weights (M, k) of the full-library neighbours, and the rows that have k."""
     ok = nb_n >= k
     W = np.zeros(nb_d.shape)
     for i in np.flatnonzero(ok):
         W[i] = _k.simplex_weights(nb_d[i], k)
     W /= np.where(W.sum(axis=1, keepdims=True) > 0, W.sum(axis=1, keepdims=True), 1.0)
+    return W, ok
+
+
+def _weighted_rho(nb_j, nb_d, nb_n, targets: np.ndarray, k: int) -> np.ndarray:
+    """Full-library cross-map skill for each row of ``targets`` (n_t, M)."""
+    W, ok = _weights(nb_d, nb_n, k)
     jj = np.where(nb_j >= 0, nb_j, 0)
     out = np.empty(targets.shape[0])
     for s in range(targets.shape[0]):
@@ -281,11 +304,55 @@ def _weighted_rho(nb_j, nb_d, nb_n, targets: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
+def _rows_pearson(P: np.ndarray, O: np.ndarray) -> np.ndarray:
+    P = P - P.mean(axis=-1, keepdims=True)
+    O = O - O.mean(axis=-1, keepdims=True)
+    den = np.sqrt((P * P).sum(axis=-1) * (O * O).sum(axis=-1))
+    return np.where(den > 0, (P * O).sum(axis=-1) / np.where(den > 0, den, 1.0), 0.0)
+
+
+def _lag_test(nb_j, nb_d, nb_n, k: int, rows: np.ndarray, cause: np.ndarray, lags: np.ndarray, B: int,
+              rng: np.random.Generator) -> tuple[np.ndarray, float, float]:
+    """Cross-map skill at each lag with the full library (neighbours of the manifold points reused),
+    over the points whose own and neighbours' targets exist at every lag; the statistic
+    Δ = max ρ(ℓ ≤ 0) − max ρ(ℓ > 0) (Ye et al. 2015: a driver acts first) and its bootstrap
+    p-value over the predicted points (paired across lags)."""
+    n = cause.size
+    W, ok = _weights(nb_d, nb_n, k)
+    jj = np.where(nb_j >= 0, nb_j, 0)
+    preds, obss = [], []
+    for lag in lags:
+        t = rows + lag
+        tv = np.full(rows.size, np.nan)
+        inside = (t >= 0) & (t < n)
+        tv[inside] = cause[t[inside]]
+        nt = tv[jj]
+        ok = ok & np.isfinite(tv) & np.isfinite(nt).all(axis=1)
+        preds.append((W * np.where(np.isfinite(nt), nt, 0.0)).sum(axis=1))
+        obss.append(tv)
+    P = np.array(preds)[:, ok]
+    O = np.array(obss)[:, ok]
+    m = P.shape[1]
+    if m < 3:
+        return np.zeros(lags.size), 0.0, 1.0
+    rho = _rows_pearson(P, O)
+    neg = lags <= 0
+    delta = float(rho[neg].max() - rho[~neg].max())
+    worse = 0
+    for start in range(0, B, 100):
+        b = min(100, B - start)
+        idx = rng.integers(0, m, size=(b, m))
+        rb = _rows_pearson(P[:, idx], O[:, idx])          # (n_lags, b)
+        worse += int(np.count_nonzero(rb[neg].max(axis=0) - rb[~neg].max(axis=0) <= 0))
+    return rho, delta, (1 + worse) / (1 + B)
+
+
 # ------------------------------------------------------------------------------------ public API
 def ccm(x, y, *, E: int | Sequence[int] = 2, tau: int = -1, tp: int = 0, lib_sizes: Sequence[int] | None = None,
         n_samples: int = 100, sample: str = "random", exclusion_radius: int = 0, knn: int | None = None,
         n_surrogates: int = 99, surrogate_method: str = "iaaft", surrogate_kwargs: dict | None = None,
-        alpha: float = 0.05, n_bootstrap: int = 1000, seed: Any = None, nan_policy: str = "omit") -> CCMResult:
+        max_lag: int = 3, alpha: float = 0.05, n_bootstrap: int = 1000, seed: Any = None,
+        nan_policy: str = "omit") -> CCMResult:
     """Convergent cross mapping between two series, with convergence and significance.
 
     Parameters
@@ -321,6 +388,9 @@ def ccm(x, y, *, E: int | Sequence[int] = 2, tau: int = -1, tp: int = 0, lib_siz
         "cycle_shuffle" for seasonal data).
     surrogate_kwargs : dict, optional
         ``method_kwargs`` of :func:`attractor.surrogates`.
+    max_lag : int
+        Cross-map lags −max_lag … max_lag of the direction-of-time criterion (Ye et al. 2015):
+        the skill at some lag ≤ 0 must exceed the skill at every lag > 0; 0 switches it off.
     alpha : float
         Significance level of ``significant``.
     n_bootstrap : int
@@ -355,6 +425,8 @@ def ccm(x, y, *, E: int | Sequence[int] = 2, tau: int = -1, tp: int = 0, lib_siz
     S = check_positive_int(n_samples, "n_samples")
     n_sur = check_nonnegative_int(n_surrogates, "n_surrogates")
     B = check_positive_int(n_bootstrap, "n_bootstrap")
+    max_lag = check_nonnegative_int(max_lag, "max_lag")
+    lags = np.arange(-max_lag, max_lag + 1, dtype=np.int64)
     alpha = check_positive_float(alpha, "alpha")
     if alpha >= 1:
         raise ValidationError(f"alpha must be in (0, 1); got {alpha}.")
@@ -364,7 +436,7 @@ def ccm(x, y, *, E: int | Sequence[int] = 2, tau: int = -1, tp: int = 0, lib_siz
         knn = check_positive_int(knn, "knn")
     ss = np.random.SeedSequence(seed if not isinstance(seed, np.random.Generator)
                                 else seed.integers(0, 2**63 - 1))
-    seeds = ss.spawn(6)
+    seeds = ss.spawn(8)
 
     mans = [_Manifold(yv, xv, Ey, tau, tp, r, knn), _Manifold(xv, yv, Ex, tau, tp, r, knn)]
     for d, m in enumerate(mans):
@@ -391,6 +463,9 @@ def ccm(x, y, *, E: int | Sequence[int] = 2, tau: int = -1, tp: int = 0, lib_siz
     rho_samples = np.full((2, nL, S), np.nan)
     rho_full = np.full(2, np.nan)
     sur_rho = np.full((2, n_sur), np.nan)
+    lag_rho = np.zeros((2, lags.size))
+    lag_delta = np.zeros(2)
+    p_lag = np.zeros(2)
     causes = (xv, yv)
     notes: list[str] = []
     for d, m in enumerate(mans):
@@ -401,6 +476,9 @@ def ccm(x, y, *, E: int | Sequence[int] = 2, tau: int = -1, tp: int = 0, lib_siz
                                                      rng.integers(0, 2**31 - 1, size=S), sample == "contiguous",
                                                      r, m.k)
         rho_full[d] = _weighted_rho(nb_j, nb_d, nb_n, m.y[None, :], m.k)[0]
+        if max_lag:
+            lag_rho[d], lag_delta[d], p_lag[d] = _lag_test(nb_j, nb_d, nb_n, m.k, m.rows, causes[d], lags, B,
+                                                           np.random.default_rng(seeds[6 + d]))
         if n_sur:
             targets = _surrogate_targets(causes[d], m.rows, tp, surrogate_method, n_sur,
                                          np.random.default_rng(seeds[2 + d]), surrogate_kwargs)
@@ -438,7 +516,7 @@ def ccm(x, y, *, E: int | Sequence[int] = 2, tau: int = -1, tp: int = 0, lib_siz
         rho_full = np.where(finite_full, rho_full, 0.0)
     sur_rho = np.where(np.isfinite(sur_rho), sur_rho, -1.0)
     p_skill = (1 + (sur_rho >= rho_full[:, None]).sum(axis=1)) / (1 + n_sur) if n_sur else np.full(2, np.nan)
-    p_value = np.maximum(p_skill, p_conv)
+    p_value = np.maximum(np.maximum(p_skill, p_conv), p_lag)
     significant = p_value < alpha
     converged = (tau_k > 0) & (ci[:, 0] > 0)
     if M_min < 50:
@@ -459,7 +537,8 @@ def ccm(x, y, *, E: int | Sequence[int] = 2, tau: int = -1, tp: int = 0, lib_siz
     return CCMResult(
         directions=DIRECTIONS, cross_maps=CROSS_MAPS, lib_sizes=Ls, rho_mean=rho_mean, rho_quantiles=rho_q,
         rho_samples=rho_samples, rho_full=rho_full, kendall_tau=tau_k, delta_rho=delta, delta_rho_ci=ci,
-        converged=converged, surrogate_rho=sur_rho, p_skill=p_skill, p_convergence=p_conv, p_value=p_value,
+        converged=converged, surrogate_rho=sur_rho, lags=lags, lag_rho=lag_rho, lag_delta=lag_delta,
+        p_skill=p_skill, p_convergence=p_conv, p_lag=p_lag, p_value=p_value,
         significant=significant, E=np.array([Ey, Ex]), knn=np.array([m.k for m in mans]),
         n_points=np.array([m.M for m in mans]), n_excluded=np.array([m.n_excluded for m in mans]), tau=tau, tp=tp,
         exclusion_radius=r, n_samples=S, n_surrogates=n_sur, sample=sample, surrogate_method=surrogate_method,
