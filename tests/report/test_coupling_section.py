@@ -34,7 +34,8 @@ def test_coupled_logistic_file_link_found(tmp_path):
     assert "prey → predator" in it.text and it.figures and it.figures[0].png
     if it.settings["CCM"] != "not computed":  # CCM (attractor.ccm) agrees on this classic case
         assert "CCM agrees" in it.text
-    assert any(f.startswith("Coupling: prey → predator") for f in a.findings)
+    assert any(f.startswith("Coupling: transfer entropy supports 1 directed link(s)") and "prey → predator" in f
+               for f in a.findings)
 
 
 def test_independent_noise_channels_no_link():

@@ -332,7 +332,13 @@ def _coupling(ctx) -> dict:
     if ccm_note:
         sentences.append(ccm_note)
     ctx.shared["coupling_links"] = [(names[i], names[j]) for (i, j) in claimed]
-    ctx.shared["coupling_summary"] = sentences[0]
+    if claimed:
+        listed = ", ".join(f"{names[i]} → {names[j]}" + ("" if r.get("direct", True) else " (possibly indirect)")
+                           for (i, j), r in claimed.items())
+        ctx.shared["coupling_summary"] = (f"transfer entropy supports {len(claimed)} directed link(s) between the "
+                                          f"channels: {listed} (see the Coupling section).")
+    else:
+        ctx.shared["coupling_summary"] = sentences[0]
     settings = {
         "channels": ", ".join(names) + (f" (first {MAX_CHANNELS} of {d.n_channels})" if d.n_channels > MAX_CHANNELS
                                         else "") + (f"; constant, left out: {', '.join(constant)}" if constant else ""),
