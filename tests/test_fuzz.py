@@ -200,6 +200,12 @@ def _y_pred(x):
     return a[::-1].copy() if a.dtype.kind != "O" else a
 
 
+def _xy(x):
+    """Two series for the coupling entry points: the first two channels, or x and x reversed."""
+    a = np.asarray(x)
+    return (a[:, 0], a[:, 1]) if a.ndim == 2 and a.shape[1] >= 2 else (x, _y_pred(x))
+
+
 A = attractor
 ENTRY_POINTS = {
     # analysis: embedding
@@ -232,6 +238,15 @@ ENTRY_POINTS = {
     "time_reversal_asymmetry": lambda x: A.time_reversal_asymmetry(x),
     "prediction_error": lambda x: A.prediction_error(x, dimension=2, delay=1),
     "end_to_end_segment": lambda x: A.end_to_end_segment(x),
+    # analysis: empirical dynamic modelling and CCM (NaN gaps are accepted with nan_policy="omit", the
+    # default, and counted; the fuzz contract of refusing NaN is checked with nan_policy="raise")
+    "simplex": lambda x: A.simplex(x, E=2, nan_policy="raise"),
+    "smap": lambda x: A.smap(x, E=2, theta=2.0, nan_policy="raise"),
+    "embed_dimension": lambda x: A.embed_dimension(x, max_E=3, nan_policy="raise"),
+    "predict_interval": lambda x: A.predict_interval(x, max_tp=3, nan_policy="raise"),
+    "predict_nonlinear": lambda x: A.predict_nonlinear(x, thetas=[0, 1, 4], nan_policy="raise"),
+    "ccm": lambda x: A.ccm(*_xy(x), n_samples=5, n_surrogates=19, n_bootstrap=100, seed=0, nan_policy="raise"),
+    "ccm_lagged": lambda x: A.ccm_lagged(*_xy(x), lags=[-1, 0, 1], nan_policy="raise"),
     "dominant_period": lambda x: A.dominant_period(x),
     "pseudoperiodic_settings": lambda x: A.pseudoperiodic_settings(x, seed=0),
     # analysis: stationarity
@@ -240,6 +255,10 @@ ENTRY_POINTS = {
     "kpss_test": lambda x: A.kpss_test(x),
     "seasonality": lambda x: A.seasonality(x),
     "trend_test": lambda x: A.trend_test(x),
+    # analysis: coupling
+    "transfer_entropy": lambda x: A.transfer_entropy(x, _y_pred(x), n_surrogates=3, seed=0),
+    "conditional_mutual_information": lambda x: A.conditional_mutual_information(x, _y_pred(x), seed=0),
+    "granger": lambda x: A.granger(x, _y_pred(x), max_lag=3),
     # analysis: reading exponent vectors / states
     "kaplan_yorke_dimension": lambda x: A.kaplan_yorke_dimension(x),
     "pesin_entropy": lambda x: A.pesin_entropy(x),

@@ -1,6 +1,8 @@
 """Analyses that read a system or observed data: embedding, exponents, dimensions,
-entropies, recurrence, surrogates, fixed points and orbit diagrams."""
+entropies, recurrence, surrogates, fixed points, orbit diagrams, transfer entropy and
+Granger causality."""
 from ..core.exports import reexport
 
 __all__ = reexport(__name__, ("embedding", "lyapunov_data", "dimensions", "entropy", "recurrence", "surrogates",
-                              "lyapunov", "fixed_points", "orbits", "stationarity"), globals())
+                              "lyapunov", "fixed_points", "orbits", "stationarity",
+                              "edm", "ccm", "transfer_entropy", "granger"), globals())

@@ -286,6 +286,8 @@ def _conclude(ctx: Context, sections: Sequence[Section]) -> tuple[list[str], Ver
         findings.append(f"Longest valid prediction time: {best}, {fc[best]:.3g} {unit}{lt}.")
     if "sindy_terms" in ctx.shared:
         findings.append(f"SINDy found equations with {ctx.shared['sindy_terms']} nonzero terms (see Models).")
+    if ctx.shared.get("coupling_summary"):
+        findings.append("Coupling: " + ctx.shared["coupling_summary"])
     return findings, verdict
 
 
@@ -514,6 +516,8 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
             idx += 1
             if (wanted is not None and key not in wanted) or ikey in excluded:
                 continue
+            if key == "coupling" and prepared.n_channels < 2:
+                continue  # the coupling section exists only for data with two or more channels
             with figures_disabled(not figures):
                 done.append(run_item(ctx, ikey, ititle, fn))
         if done:

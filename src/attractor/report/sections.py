@@ -1080,3 +1080,7 @@ SECTION_BUILDERS: list[tuple[str, str, str, list[tuple[str, str, Callable[[Conte
      [("sindy", "Sparse equations (SINDy)", _sindy),
       ("forecast", "Forecast comparison", _forecast)]),
 ]
+
+from .section_coupling import COUPLING_SECTION  # noqa: E402 (it imports this module lazily)
+
+SECTION_BUILDERS.append(COUPLING_SECTION)
