@@ -247,6 +247,7 @@ ENTRY_POINTS = {
     "predict_nonlinear": lambda x: A.predict_nonlinear(x, thetas=[0, 1, 4], nan_policy="raise"),
     "ccm": lambda x: A.ccm(*_xy(x), n_samples=5, n_surrogates=19, n_bootstrap=100, seed=0, nan_policy="raise"),
     "ccm_lagged": lambda x: A.ccm_lagged(*_xy(x), lags=[-1, 0, 1], nan_policy="raise"),
+    "multiview": lambda x: A.multiview(x, D=2, E=2, nan_policy="raise"),
     "dominant_period": lambda x: A.dominant_period(x),
     "pseudoperiodic_settings": lambda x: A.pseudoperiodic_settings(x, seed=0),
     # analysis: stationarity

@@ -4,4 +4,4 @@ from ..core.exports import reexport
 
 __all__ = reexport(__name__, ("embedding", "lyapunov_data", "dimensions", "entropy", "recurrence", "surrogates",
                               "lyapunov", "fixed_points", "orbits", "stationarity",
-                              "edm", "ccm"), globals())
+                              "edm", "ccm", "multiview"), globals())
