@@ -233,10 +233,11 @@ class _Manifold:
         Z = delay_vectors(effect[:, None], E, tau, False)
         rows = np.arange(n)
         tgt = rows + tp
-        ok = np.isfinite(Z).all(axis=1) & (tgt >= 0) & (tgt < n)
-        structural = ~ok.copy()
+        # rows without a delay vector or a target only because of the record's ends are not "missing"
+        structural = ~np.isfinite(delay_vectors(np.zeros((n, 1)), E, tau, False)).all(axis=1) | (tgt < 0) | (tgt >= n)
+        ok = np.isfinite(Z).all(axis=1) & ~structural
         ok[ok] &= np.isfinite(cause[tgt[ok]])
-        self.n_excluded = int((~ok).sum() - structural.sum())
+        self.n_excluded = int((~ok & ~structural).sum())
         self.rows = rows[ok].astype(np.int64)
         self.Z = np.ascontiguousarray(Z[ok])
         self.y = np.ascontiguousarray(cause[self.rows + tp])
