@@ -77,9 +77,10 @@ for E in range(1, 7):
     p = pyEDM.Simplex(dataFrame=df, columns="V1", target="V1", lib=[1, 500], pred=[501, 800], E=E, Tp=15, tau=-5,
                       exclusionRadius=20)
     rho.append(pyEDM.ComputeError(p["Observations"].values, p["Predictions"].values)["rho"])
-import pyEDM.LoadData as L, importlib.resources as R
+import importlib.resources as R
 path = str(R.files("pyEDM") / "data" / "LorenzData1000.csv")
-print("@@" + json.dumps({"rho": rho, "path": path, "version": __import__("importlib.metadata").metadata.version("pyEDM")}))
+version = __import__("importlib.metadata").metadata.version("pyEDM")
+print("@@" + json.dumps({"rho": rho, "path": path, "version": version}))
 """
 
 PEER_CCM = r"""
@@ -108,7 +109,8 @@ def main(quick: bool = False) -> None:
                                   exclusion_radius=20).rho for E in range(1, 7)]
         print(f"   pyEDM {peer['version']}: " + " ".join(f"{v:.6f}" for v in peer["rho"]))
         print("   ours:        " + " ".join(f"{v:.6f}" for v in ours))
-        print(f"   max |diff| after pyEDM's 6-digit rounding: {max(abs(round(a, 6) - b) for a, b in zip(ours, peer['rho'])):.1e}")
+        diff = max(abs(round(a, 6) - b) for a, b in zip(ours, peer["rho"]))
+        print(f"   max |diff| after pyEDM's 6-digit rounding: {diff:.1e}")
 
     print(f"   (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     print("== 2. CCM, coupled logistic maps, 1000 points, E=2, 20 library sizes x 100 random samples, both directions")
@@ -125,13 +127,15 @@ def main(quick: bool = False) -> None:
         res0 = attractor.ccm(x, y, E=2, lib_sizes=libs, n_samples=100, n_surrogates=0, max_lag=0, seed=1)
         ours_s = time.perf_counter() - t0
         ours_cpu = time.process_time() - c0
-    print(f"   ours, same work as pyEDM (n_surrogates=0, max_lag=0): {ours_s:.2f} s wall, {ours_cpu:.2f} s CPU; rho(Lmax) x->y "
+    print(f"   ours, same work as pyEDM (n_surrogates=0, max_lag=0): {ours_s:.2f} s wall, {ours_cpu:.2f} s CPU; "
+          "rho(Lmax) x->y "
           f"{res0.rho_mean[0, -1]:.3f}, y->x {res0.rho_mean[1, -1]:.3f}")
     print(f"   ours with 2 x 99 IAAFT surrogates, the lag test and the bootstraps: {full_s:.2f} s wall; p "
           f"{res.p_value.round(3).tolist()}")
     peer = run_peer(PEER_CCM, json.dumps(x.tolist()), json.dumps(y.tolist()), json.dumps(libs))
     if peer is not None:
-        print(f"   pyEDM.CCM: {peer['seconds']:.2f} s wall (default, parallel), {peer['cpu']:.2f} s CPU (parallel=False); "
+        print(f"   pyEDM.CCM: {peer['seconds']:.2f} s wall (default, parallel), {peer['cpu']:.2f} s CPU "
+              "(parallel=False); "
               "last row "
               f"{np.round(peer['last'], 3).tolist()}")
         print(f"   speed-up (pyEDM / ours, same run): wall {peer['seconds'] / ours_s:.1f}x, CPU "

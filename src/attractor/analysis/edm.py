@@ -319,7 +319,8 @@ def _pairs(spec: Any, n: int, name: str) -> list[tuple[int, int]]:
         if any(float(v) != int(float(v)) for v in np.asarray(spec, dtype=float).ravel()):
             raise ValueError
     except (TypeError, ValueError) as exc:
-        raise ValidationError(f"{name} must be integer (start, stop) pairs, 1-based as in pyEDM; got {spec!r}.") from exc
+        raise ValidationError(f"{name} must be integer (start, stop) pairs, 1-based as in pyEDM; "
+                              f"got {spec!r}.") from exc
     if not vals or len(vals) % 2:
         raise ValidationError(f"{name} must have an even number of entries (start, stop pairs); got {spec!r}.")
     pairs = [(vals[i], vals[i + 1]) for i in range(0, len(vals), 2)]
