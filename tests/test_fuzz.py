@@ -201,9 +201,19 @@ def _y_pred(x):
 
 
 def _xy(x):
-    """Two series for the coupling entry points: the first two channels, or x and x reversed."""
+    """Two series for the coupling entry points: the first two channels, or x and x reversed.
+
+    Further channels are folded into the second as ``0 * channel``: finite values leave it
+    unchanged, while a NaN or inf there reaches the call (the NaN contract reads the whole array).
+    """
     a = np.asarray(x)
-    return (a[:, 0], a[:, 1]) if a.ndim == 2 and a.shape[1] >= 2 else (x, _y_pred(x))
+    if a.ndim == 2 and a.shape[1] >= 2:
+        y = a[:, 1]
+        if a.shape[1] > 2 and a.dtype.kind == "f":
+            with np.errstate(invalid="ignore"):
+                y = y + 0 * a[:, 2:].sum(axis=1)
+        return a[:, 0], y
+    return (x, _y_pred(x))
 
 
 A = attractor
@@ -247,6 +257,7 @@ ENTRY_POINTS = {
     "predict_nonlinear": lambda x: A.predict_nonlinear(x, thetas=[0, 1, 4], nan_policy="raise"),
     "ccm": lambda x: A.ccm(*_xy(x), n_samples=5, n_surrogates=19, n_bootstrap=100, seed=0, nan_policy="raise"),
     "ccm_lagged": lambda x: A.ccm_lagged(*_xy(x), lags=[-1, 0, 1], nan_policy="raise"),
+    "multiview": lambda x: A.multiview(x, D=2, E=2, nan_policy="raise"),
     "dominant_period": lambda x: A.dominant_period(x),
     "pseudoperiodic_settings": lambda x: A.pseudoperiodic_settings(x, seed=0),
     # analysis: stationarity

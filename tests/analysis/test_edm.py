@@ -73,7 +73,8 @@ print("@@" + json.dumps(out))
 """
 
 _CASES = [
-    dict(fn="Simplex", columns="V1", target="V1", lib=[1, 500], pred=[501, 800], E=3, Tp=15, tau=-5, exclusionRadius=20),
+    dict(fn="Simplex", columns="V1", target="V1", lib=[1, 500], pred=[501, 800], E=3, Tp=15, tau=-5,
+         exclusionRadius=20),
     dict(fn="Simplex", columns="V1", target="V1", lib=[1, 1000], pred=[1, 1000], E=2, Tp=1, tau=-1),
     dict(fn="Simplex", columns="V1 V3", target="V2", lib=[1, 300], pred=[301, 600], E=2, Tp=2, tau=-2, knn=5),
     dict(fn="Simplex", columns="V1 V2 V3", target="V1", lib=[1, 500], pred=[501, 800], E=3, Tp=1, embedded=True),

@@ -5,4 +5,4 @@ from ..core.exports import reexport
 
 __all__ = reexport(__name__, ("embedding", "lyapunov_data", "dimensions", "entropy", "recurrence", "surrogates",
                               "lyapunov", "fixed_points", "orbits", "stationarity",
-                              "edm", "ccm", "transfer_entropy", "granger"), globals())
+                              "edm", "ccm", "multiview", "transfer_entropy", "granger"), globals())

@@ -113,6 +113,45 @@ def select_neighbours(cand_j, cand_d, q_times, times, Zq, Z, lib_rows, r, k, n_l
     return out_j, out_d, out_n
 
 
+@njit(cache=True, parallel=True)
+def select_sorted_scan(q_times, times, Zq, Z, lib_rows, r, k):
+    """k nearest admissible library rows of every query by a full scan and a stable sort of the
+    distances (for large k, e.g. S-map's default of all library points, where candidate lists
+    would hold the whole library anyway). Same outputs as :func:`select_neighbours`; among equal
+    distances the earlier library row comes first. O(n_lib log n_lib) per query, no (n_q × n_lib)
+    array."""
+    n_q = Zq.shape[0]
+    n_lib = lib_rows.shape[0]
+    dim = Z.shape[1]
+    out_j = np.full((n_q, k), -1, np.int64)
+    out_d = np.full((n_q, k), np.inf)
+    out_n = np.zeros(n_q, np.int64)
+    for i in prange(n_q):
+        d = np.empty(n_lib)
+        tq = q_times[i]
+        for m in range(n_lib):
+            row = lib_rows[m]
+            if abs(times[row] - tq) <= r:
+                d[m] = np.inf
+                continue
+            s = 0.0
+            for c in range(dim):
+                diff = Z[row, c] - Zq[i, c]
+                s += diff * diff
+            d[m] = np.sqrt(s)
+        order = np.argsort(d, kind="mergesort")
+        cnt = 0
+        for c in range(min(k, n_lib)):
+            m = order[c]
+            if d[m] == np.inf:
+                break
+            out_j[i, c] = lib_rows[m]
+            out_d[i, c] = d[m]
+            cnt += 1
+        out_n[i] = cnt
+    return out_j, out_d, out_n
+
+
 @njit(cache=True)
 def simplex_weights(d, n):
     """Simplex weights exp(-d / d_min) of one row's first ``n`` distances (Sugihara & May 1990);

@@ -24,7 +24,9 @@ Conventions (those of pyEDM 2.x, so that the same arguments give the same number
 * Neighbours: Euclidean distance; simplex uses ``E_total + 1`` of them (ties broken by
   distance, then closeness in time, then earlier row — pyEDM's rule); S-map uses ``n_lib - 1``
   by default (pyEDM's default). One ``cKDTree`` per call; rows whose candidate list could cut a
-  tie or the exclusion window are completed by an exact scan.
+  tie or the exclusion window are completed by an exact scan. With more than 64 neighbours
+  (S-map's default) each query instead scans and sorts the library (O(n_lib log n_lib), no
+  n_pred × n_lib array).
 * Missing values (``nan_policy="omit"``, the default): rows whose delay vector contains a NaN
   are neither library points nor predicted; library points whose ``tp``-ahead target is NaN
   are dropped from the library; predictions whose observation is NaN are made but not scored.
@@ -319,7 +321,8 @@ def _pairs(spec: Any, n: int, name: str) -> list[tuple[int, int]]:
         if any(float(v) != int(float(v)) for v in np.asarray(spec, dtype=float).ravel()):
             raise ValueError
     except (TypeError, ValueError) as exc:
-        raise ValidationError(f"{name} must be integer (start, stop) pairs, 1-based as in pyEDM; got {spec!r}.") from exc
+        raise ValidationError(f"{name} must be integer (start, stop) pairs, 1-based as in pyEDM; "
+                              f"got {spec!r}.") from exc
     if not vals or len(vals) % 2:
         raise ValidationError(f"{name} must have an even number of entries (start, stop pairs); got {spec!r}.")
     pairs = [(vals[i], vals[i + 1]) for i in range(0, len(vals), 2)]
@@ -400,6 +403,9 @@ def _setup(x, target, E, tau, tp, lib, pred, exclusion_radius, embedded, nan_pol
 def _neighbours(Z: np.ndarray, lib_rows: np.ndarray, q_rows: np.ndarray, k: int, r: int):
     """Exact k nearest admissible library rows of each query row (see the module docstring)."""
     n_lib = lib_rows.size
+    if k > 64:   # e.g. S-map's default (all library points): a sorted scan, no (n_q × n_lib) candidate array
+        return _k.select_sorted_scan(q_rows.astype(np.int64), np.arange(Z.shape[0], dtype=np.int64),
+                                     np.ascontiguousarray(Z[q_rows]), Z, lib_rows.astype(np.int64), r, k)
     tree = cKDTree(Z[lib_rows], leafsize=_LEAFSIZE)
     kq = int(min(n_lib, k + 2 * r + 2))
     d, j = tree.query(Z[q_rows], k=kq)
