@@ -69,7 +69,7 @@ def lanczos(matvec, v0: np.ndarray, m: int, *, k: int | None = None, tol: float 
     j = 0
     for j in range(m):
         Q[j] = q
-        w = np.asarray(matvec(q), dtype=float)
+        w = np.array(matvec(q), dtype=float)
         alpha[j] = q @ w
         for _ in range(2):  # full reorthogonalisation, twice is enough (Parlett's "twice is enough")
             w -= Q[:j + 1].T @ (Q[:j + 1] @ w)

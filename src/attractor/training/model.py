@@ -528,13 +528,13 @@ def objective_from_jax(loss_fn: Callable, params: Any, data: Sequence[Any] = (),
 
     def VG(t, b):
         v, g = vg(jnp.asarray(t), *_data(b))
-        return float(v), np.asarray(g)
+        return float(v), np.array(g)
 
     def G(t, b):
         return VG(t, b)[1]
 
     def H(t, v, b):
-        return np.asarray(hvj(jnp.asarray(t), jnp.asarray(v), *_data(b)))
+        return np.array(hvj(jnp.asarray(t), jnp.asarray(v), *_data(b)))
 
     def unravel(t):
         return eqx.combine(unravel_j(jnp.asarray(t)), static)
