@@ -40,6 +40,7 @@ _LAZY_NAMES = {
     "EDMD": "attractor.learn", "ESN": "attractor.learn", "NGRC": "attractor.learn",
     "KernelFlows": "attractor.learn", "analyze": "attractor.report", "Analysis": "attractor.report",
 }
+_LAZY_MODULES |= {"training"}  # dynamics of learning (issue #16): attractor.training.*
 
 
 def __getattr__(name: str):

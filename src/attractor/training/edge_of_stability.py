@@ -6,7 +6,7 @@ occurs at the edge of stability": with full-batch GD at learning rate η the sha
 ``2/η`` while the loss keeps decreasing, non-monotonically, over long times. Before the sharpness
 reaches 2/η, GD tracks the gradient flow ``dθ/dt = −∇L`` at ``t = kη``; afterwards it departs.
 
-:func:`edge_of_stability` runs GD on an :class:`~attractor.training.Objective`, recording the
+:func:`run_edge_of_stability` runs GD on an :class:`~attractor.training.Objective`, recording the
 loss every step, the sharpness (Lanczos, warm-started from the previous top eigenvector) every
 ``sharpness_every`` steps, the gradient flow integrated by attractor's ODE solver on the same
 loss, and the GD-to-flow distance. :func:`digits_mlp_objective` builds the CPU-sized task of the
@@ -23,11 +23,11 @@ import numpy as np
 from ..core.errors import ValidationError
 from ..core.validation import check_positive_float, check_positive_int
 from .curvature import hessian_eigenvalues
-from .gradient_flow import gd_flow_distance, gradient_flow
+from .gradient_flow import gd_flow_distance, integrate_gradient_flow
 from .model import NonFiniteLossError, Objective, objective_from_jax
 from .optimizers import GD
 
-__all__ = ["edge_of_stability", "EdgeOfStabilityResult", "digits_mlp_objective"]
+__all__ = ["run_edge_of_stability", "EdgeOfStabilityResult", "digits_mlp_objective"]
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class EdgeOfStabilityResult:
     settings: dict = field(default_factory=dict)
 
 
-def edge_of_stability(objective: Objective, lr: float, n_steps: int, theta0=None, *, sharpness_every: int = 10,
+def run_edge_of_stability(objective: Objective, lr: float, n_steps: int, theta0=None, *, sharpness_every: int = 10,
                       flow: bool = True, flow_every: int | None = None, flow_steps: int | None = None,
                       flow_tolerance: float = 0.05, reach: float = 1.0, lanczos_tol: float = 1e-3,
                       lanczos_max_iter: int = 30, flow_method: str = "rk45", flow_rtol: float = 1e-6,
@@ -221,7 +221,7 @@ def edge_of_stability(objective: Objective, lr: float, n_steps: int, theta0=None
         i = 0
         while i < len(grid) - 1:
             j = min(i + chunk, len(grid) - 1)
-            res = gradient_flow(objective, float((grid[j] - grid[i]) * lr), n_out=j - i + 1, theta0=P[-1],
+            res = integrate_gradient_flow(objective, float((grid[j] - grid[i]) * lr), n_out=j - i + 1, theta0=P[-1],
                                 method=flow_method, rtol=flow_rtol, atol=flow_rtol * 1e-2, time_scale=lr)
             ks.extend(grid[i + 1:j + 1].tolist())
             P.extend(res.params[1:])
