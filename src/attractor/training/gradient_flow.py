@@ -18,7 +18,7 @@ import numpy as np
 
 from ..core.errors import ValidationError
 from ..core.system import DynamicalSystem
-from ..core.validation import check_positive_float, check_positive_int
+from ..core.validation import as_float_array, check_positive_float, check_positive_int
 from .model import Objective
 
 __all__ = ["GradientFlowSystem", "gradient_flow_system", "integrate_gradient_flow", "GradientFlowResult", "gd_flow_distance"]
@@ -134,11 +134,13 @@ def gd_flow_distance(gd_params: np.ndarray, flow_params: np.ndarray, theta0=None
         has travelled, ``‖θ_GF − θ_0‖`` (0 where it has not moved), the measure used for "GD tracks
         gradient flow"; ``"relative_to_norm"``: divided by ``‖θ_GF‖``.
     """
-    a = np.asarray(gd_params, dtype=float)
-    b = np.asarray(flow_params, dtype=float)
-    if a.shape != b.shape or a.ndim != 2:
+    a = as_float_array(gd_params, "gd_params", ndim=2)
+    b = as_float_array(flow_params, "flow_params", ndim=2)
+    if a.shape != b.shape:
         raise ValidationError(f"gd_params {a.shape} and flow_params {b.shape} must have the same (m, n) shape.")
-    th0 = b[0] if theta0 is None else np.asarray(theta0, dtype=float).reshape(-1)
+    if a.size == 0:
+        raise ValidationError(f"gd_params and flow_params are empty (shape {a.shape}).")
+    th0 = b[0] if theta0 is None else as_float_array(theta0, "theta0").reshape(-1)
     d = np.linalg.norm(a - b, axis=1)
     travelled = np.linalg.norm(b - th0, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
