@@ -11,7 +11,7 @@ both sides. Our weights are copied into a ``torch.nn.Sequential`` in the peers' 
 * the trace: Hutchinson on the same 50 Rademacher probes on both sides (identical estimates up to
   rounding), and PyHessian's own ``trace()`` (its own random probes) against our estimate ± the
   combined standard error;
-* time per HVP (median of repeated calls, after warm-up; PyHessian re-uses the gradient graph of
+* time to the top-3 eigenvalues (Lanczos vs power iteration, both to ~1e-9), and time per HVP (median of repeated calls, after warm-up; PyHessian re-uses the gradient graph of
   its constructor, as in its single-batch mode), one thread each side
   (``torch.set_num_threads(1)``, ``XLA_FLAGS=--xla_cpu_multi_thread_eigen=false``), on the small
   network and on the 64-200-200-10 network of the edge-of-stability demo.

@@ -21,7 +21,7 @@ import numpy as np
 from attractor.training.edge_of_stability import digits_mlp_objective, run_edge_of_stability
 
 #: (learning rate, GD steps): each run lasts a few hundred steps past its crossing
-RUNS = ((0.4, 800), (0.5, 600), (0.6, 500))
+RUNS = ((0.45, 600), (0.5, 600), (0.6, 500))
 
 
 def main(runs=RUNS) -> int:

@@ -100,3 +100,24 @@ def test_batches_report_batch_dependence():
         hessian_trace(obj, batch=0, batches=[1, 2])
     with pytest.raises(ValidationError, match=r"\[0, 4\)"):
         hessian_eigenvalues(obj, batch=4)
+
+
+@pytest.mark.slow
+def test_top3_eigenvalues_match_pyhessian_on_a_tanh_mlp():
+    """Same network and weights as ``benchmarks/bench_curvature.py`` ("small": MLP 64-50-50-10, 500 digits).
+
+    Reference: PyHessian 0.1 (torch 2.13.0+cpu, float64), ``hessian(net, crit, data=(X, Y),
+    cuda=False).eigenvalues(maxIter=3000, tol=1e-9, top_n=3)`` on our weights copied into
+    ``torch.nn.Linear`` layers. PyHessian normalises with ``v / (‖v‖ + 1e-6)`` twice per power
+    step, which biases its values low by 2e-6 relative; the issue asks for 1e-4.
+    """
+    pytest.importorskip("jax")
+    from attractor.training.edge_of_stability import digits_mlp_objective
+
+    pyhessian_top3 = np.array([2.54830581, 2.31280915, 2.24855533])
+    obj = digits_mlp_objective(n_samples=500, width=50, seed=0)
+    res = hessian_eigenvalues(obj, k=3, tol=1e-10, max_iter=300)
+    assert res.converged
+    rel = np.abs(res.eigenvalues - pyhessian_top3) / pyhessian_top3
+    assert np.max(rel) < 1e-4
+    assert np.all(np.abs(rel - 2.0e-6) < 2e-7)     # the agreement is PyHessian's own normalisation bias

@@ -254,7 +254,8 @@ def run_edge_of_stability(objective: Objective, lr: float, n_steps: int, theta0=
                                  time.perf_counter() - t_start, settings)
 
 
-def digits_mlp_objective(n_samples: int = 1000, width: int = 200, depth: int = 2, seed: int = 0) -> Objective:
+def digits_mlp_objective(n_samples: int = 1000, width: int = 200, depth: int = 2, seed: int = 0,
+                         batch_size: int | None = None) -> Objective:
     """The demo task: a tanh MLP with MSE loss on a subset of scikit-learn's digits.
 
     Inputs are the 8×8 images scaled to [0, 1] and centred; targets are one-hot vectors of the
@@ -269,11 +270,13 @@ def digits_mlp_objective(n_samples: int = 1000, width: int = 200, depth: int = 2
     width, depth : int
         Hidden width and number of hidden layers.
     seed : int
+    batch_size : int, optional
+        Also state mini-batches of this size (see :func:`~attractor.training.objective_from_jax`).
 
     Returns
     -------
     Objective
-        JAX-backed (exact HVPs), full batch.
+        JAX-backed (exact HVPs).
     """
     from sklearn.datasets import load_digits
 
@@ -305,4 +308,4 @@ def digits_mlp_objective(n_samples: int = 1000, width: int = 200, depth: int = 2
         out = h @ W + c
         return 0.5 * jnp.mean(jnp.sum((out - y) ** 2, axis=1))
 
-    return objective_from_jax(loss, params, (X, Y), seed=seed, name=f"tanh MLP {sizes} on {n_samples} digits")
+    return objective_from_jax(loss, params, (X, Y), seed=seed, batch_size=batch_size, name=f"tanh MLP {sizes} on {n_samples} digits")
