@@ -57,9 +57,6 @@ def test_nan_loss_names_batch_and_step():
         obj.grad(np.ones(2))
 
 
-jax = pytest.importorskip("jax")
-
-
 def _mlp_objective(**kw):
     from attractor.learn.neural._jax import load
     from attractor.training import objective_from_jax
@@ -78,6 +75,7 @@ def _mlp_objective(**kw):
 
 
 def test_jax_path_hvp_matches_finite_differences_and_batches():
+    pytest.importorskip("jax")
     obj, (X, Y) = _mlp_objective(batch_size=20)
     assert obj.backend == "jax" and obj.n_batches == 2 and obj.batch_sizes == (20, 20)
     assert check_hvp(obj, n_probes=3, rtol=1e-6) < 1e-6
@@ -90,6 +88,7 @@ def test_jax_path_hvp_matches_finite_differences_and_batches():
 
 
 def test_jax_non_differentiable_models():
+    pytest.importorskip("jax")
     from attractor.learn.neural._jax import load
     from attractor.training import objective_from_jax
 
@@ -101,3 +100,18 @@ def test_jax_non_differentiable_models():
         objective_from_jax(lambda w, x: float(np.mean(np.asarray(w) * x)), np.array([2.3]), (X,))
     with pytest.raises(NotDifferentiableError, match="JAX could not differentiate"):
         objective_from_jax(lambda w, x: jnp.mean(w * x).astype(jnp.int32), np.array([2.3]), (X,))
+
+
+def test_import_training_does_not_import_jax():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, attractor\nt = attractor.training\n[getattr(t, n) for n in t.__all__]\n"
+            "bad = [k for k in sys.modules if k.split('.')[0] in ('jax', 'jaxlib', 'equinox', 'optax', 'torch')]\n"
+            "assert not bad, bad\n")
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": src})
+    assert res.returncode == 0, res.stderr[-2000:]
