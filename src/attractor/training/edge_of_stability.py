@@ -245,7 +245,8 @@ def run_edge_of_stability(objective: Objective, lr: float, n_steps: int, theta0=
         else:
             before = float(np.max(rel))
     timings = {"n_hvp": n_hvp, "gd_s": t_gd, "sharpness_s": t_sharp, "flow_s": time.perf_counter() - t_flow0}
-    settings = {"timings": timings, "lr": lr, "n_steps": n_steps, "sharpness_every": sharpness_every, "flow_every": flow_every,
+    settings = {"timings": timings, "lr": lr, "n_steps": n_steps, "sharpness_every": sharpness_every,
+                "flow_every": flow_every,
                 "flow_steps": flow_steps, "flow_tolerance": flow_tolerance, "reach": reach,
                 "lanczos_tol": lanczos_tol, "lanczos_max_iter": lanczos_max_iter, "flow_rtol": flow_rtol,
                 "flow_method": flow_method, "stop_after_departure": stop_after_departure, "seed": seed}
@@ -308,4 +309,5 @@ def digits_mlp_objective(n_samples: int = 1000, width: int = 200, depth: int = 2
         out = h @ W + c
         return 0.5 * jnp.mean(jnp.sum((out - y) ** 2, axis=1))
 
-    return objective_from_jax(loss, params, (X, Y), seed=seed, batch_size=batch_size, name=f"tanh MLP {sizes} on {n_samples} digits")
+    return objective_from_jax(loss, params, (X, Y), seed=seed, batch_size=batch_size,
+                              name=f"tanh MLP {sizes} on {n_samples} digits")

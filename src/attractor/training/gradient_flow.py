@@ -21,7 +21,8 @@ from ..core.system import DynamicalSystem
 from ..core.validation import as_float_array, check_positive_float, check_positive_int
 from .model import Objective
 
-__all__ = ["GradientFlowSystem", "gradient_flow_system", "integrate_gradient_flow", "GradientFlowResult", "gd_flow_distance"]
+__all__ = ["GradientFlowSystem", "gradient_flow_system", "integrate_gradient_flow", "GradientFlowResult",
+           "gd_flow_distance"]
 
 
 class GradientFlowSystem(DynamicalSystem):
@@ -79,9 +80,9 @@ class GradientFlowResult:
     settings: dict = field(default_factory=dict)
 
 
-def integrate_gradient_flow(objective: Objective, t_end: float, n_out: int = 101, theta0=None, *, method: str = "dop853",
-                  rtol: float = 1e-8, atol: float = 1e-10, step: float | None = None,
-                  time_scale: float | None = None) -> GradientFlowResult:
+def integrate_gradient_flow(objective: Objective, t_end: float, n_out: int = 101, theta0=None, *,
+                            method: str = "dop853", rtol: float = 1e-8, atol: float = 1e-10,
+                            step: float | None = None, time_scale: float | None = None) -> GradientFlowResult:
     """Integrate the gradient flow from ``theta0`` over ``[0, t_end]`` with attractor's solvers.
 
     Parameters

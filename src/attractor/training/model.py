@@ -519,7 +519,8 @@ def objective_from_jax(loss_fn: Callable, params: Any, data: Sequence[Any] = (),
 
     def _trace_error(exc: Exception) -> NotDifferentiableError:
         return NotDifferentiableError(
-            f"JAX could not differentiate {name}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}. "
+            f"JAX could not differentiate {name}: {type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''}. "
             "The loss must be written in jax.numpy (no NumPy calls, float() or Python if/while on traced values) "
             "and return a floating-point scalar.")
 

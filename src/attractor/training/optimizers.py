@@ -187,7 +187,8 @@ class _Optimizer:
         except Exception:  # noqa: BLE001 - the diagnosis is optional; the divergence error is what matters
             pass
         return TrainingDivergenceError(
-            f"{self.name} training diverged at step {k} (learning rate {lr:.4g}): {why.rstrip('.')}. Losses of the last steps: "
+            f"{self.name} training diverged at step {k} (learning rate {lr:.4g}): {why.rstrip('.')}. "
+            "Losses of the last steps: "
             f"{tail}.{extra} Lower the learning rate or shorten the schedule's growth.",
             step=k, lr=float(lr), loss=float(losses[-1]) if len(losses) else float("nan"))
 
