@@ -61,6 +61,7 @@ from pyhessian import hessian
 
 d = np.load(sys.argv[1])
 eig = sys.argv[2] == "1"
+timing_only = sys.argv[2] == "t"
 n_layers = int(d["n_layers"])
 layers = []
 for i in range(n_layers):
@@ -98,10 +99,12 @@ def to_flat(parts):
 
 from pyhessian.utils import hessian_vector_product
 res = {}
-hv = hessian_vector_product(H.gradsH, H.params, to_torch(d["v"]))
-res["hvp"] = to_flat(hv).tolist()
-probes = d["probes"]
-res["probe_quad"] = [float((to_flat(hessian_vector_product(H.gradsH, H.params, to_torch(z)))) @ z) for z in probes]
+if not timing_only:
+    hv = hessian_vector_product(H.gradsH, H.params, to_torch(d["v"]))
+    res["hvp"] = to_flat(hv).tolist()
+    probes = d["probes"]
+    res["probe_quad"] = [float((to_flat(hessian_vector_product(H.gradsH, H.params, to_torch(z)))) @ z)
+                         for z in probes]
 if eig:
     t = time.perf_counter()
     vals, _ = H.eigenvalues(maxIter=3000, tol=1e-9, top_n=3)
@@ -139,7 +142,27 @@ def _data(n_samples, seed=0):
     return X - X.mean(axis=0), np.eye(10)[data.target[idx]]
 
 
-def run(name, n_samples, width, py, reps=30):
+def _time_ours(obj, v, reps):
+    for _ in range(3):
+        obj.hvp(obj.theta0, v)
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        obj.hvp(obj.theta0, v)
+        times.append(time.perf_counter() - t)
+    return float(np.median(times))
+
+
+def _peer(py, path, mode):
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    proc = subprocess.run([str(py), "-c", textwrap.dedent(PEER), str(path), mode], capture_output=True, text=True,
+                          timeout=3600, env=env)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    return json.loads(proc.stdout.rsplit("@@", 1)[1])
+
+
+def run(name, n_samples, width, py, reps=30, rounds=3):
     from attractor.training import hessian_eigenvalues, hessian_trace
     from attractor.training.edge_of_stability import digits_mlp_objective
 
@@ -150,14 +173,7 @@ def run(name, n_samples, width, py, reps=30):
     probes = rng.integers(0, 2, (50, obj.n_params)) * 2.0 - 1.0
     print(f"\n[{name}] {obj!r}")
     ours_hv = obj.hvp(obj.theta0, v)
-    for _ in range(3):
-        obj.hvp(obj.theta0, v)
-    times = []
-    for _ in range(reps):
-        t = time.perf_counter()
-        obj.hvp(obj.theta0, v)
-        times.append(time.perf_counter() - t)
-    ours_s = float(np.median(times))
+    ours_s = _time_ours(obj, v, reps)
     eig = name == "small"
     if eig:
         t = time.perf_counter()
@@ -172,13 +188,16 @@ def run(name, n_samples, width, py, reps=30):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "w.npz"
         np.savez(path, X=X, Y=Y, v=v, probes=probes, reps=reps, **_weights(obj))
-        env = dict(os.environ, OMP_NUM_THREADS="1")
-        proc = subprocess.run([str(py), "-c", textwrap.dedent(PEER), str(path), "1" if eig else "0"],
-                              capture_output=True, text=True, timeout=3600, env=env)
-    if proc.returncode != 0:
-        print("  peer failed:", proc.stderr[-2000:])
-        return
-    peer = json.loads(proc.stdout.rsplit("@@", 1)[1])
+        try:
+            peer = _peer(py, path, "1" if eig else "0")
+            # timing rounds alternate the two sides, so a change of machine load hits both
+            pairs = [(ours_s, peer["hvp_s"])]
+            for _ in range(rounds - 1):
+                o = _time_ours(obj, v, reps)
+                pairs.append((o, _peer(py, path, "t")["hvp_s"]))
+        except RuntimeError as exc:
+            print("  peer failed:", exc)
+            return
     d_hv = np.linalg.norm(ours_hv - np.array(peer["hvp"])) / np.linalg.norm(ours_hv)
     print(f"  HVP, same vector: relative difference {d_hv:.2e}")
     if eig:
@@ -194,8 +213,11 @@ def run(name, n_samples, width, py, reps=30):
         print(f"  trace, each side's own probes: ours {tr.trace:.4f} ± {tr.stderr:.4f} (200 probes), PyHessian "
               f"{peer['trace_mean']:.4f} ± {peer['trace_se']:.4f} ({peer['trace_n']} probes): difference "
               f"{abs(tr.trace - peer['trace_mean']) / comb:.2f} combined SE")
-    print(f"  time per HVP: ours {ours_s * 1e3:.2f} ms, PyHessian {peer['hvp_s'] * 1e3:.2f} ms -> "
-          f"{peer['hvp_s'] / ours_s:.2f}x")
+    for i, (o, p) in enumerate(pairs):
+        print(f"  time per HVP, round {i + 1}: ours {o * 1e3:.2f} ms, PyHessian {p * 1e3:.2f} ms -> {p / o:.2f}x")
+    ratios = [p / o for o, p in pairs]
+    print(f"  median ratio over {len(pairs)} alternating rounds: {np.median(ratios):.2f}x "
+          f"(range {min(ratios):.2f}-{max(ratios):.2f}); load average now {os.getloadavg()[0]:.1f}")
 
 
 def batch_dependence(n_samples=500, width=50, batch_size=25, n_batches=8):
