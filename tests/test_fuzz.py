@@ -322,6 +322,10 @@ ENTRY_POINTS = {
     "state_space_kl": lambda x: attractor.metrics.state_space_kl(x, _y_pred(x)),
     "power_spectrum_distance": lambda x: attractor.metrics.power_spectrum_distance(x, _y_pred(x)),
     "score_forecast": lambda x: attractor.metrics.score_forecast(x, _y_pred(x), dt=0.01),
+    # training (issue #16)
+    "objective_from_functions(theta0=x)": lambda x: attractor.training.objective_from_functions(
+        lambda t: float(np.sum(t ** 2)), lambda t: 2 * t, x, hvp=lambda t, v: 2 * v).loss(),
+    "gd_flow_distance": lambda x: attractor.training.gd_flow_distance(x, x)["relative"],
 }
 
 #: Known failures not fixed yet: entry point -> reason. Such cases are counted and must still fail

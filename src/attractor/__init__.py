@@ -43,6 +43,7 @@ _LAZY_NAMES = {
     "simulate_sde": "attractor.integrate.sde",
     "StochasticSystem": "attractor.core.stochastic", "StochasticSpec": "attractor.core.stochastic",
 }
+_LAZY_MODULES |= {"training"}  # dynamics of learning (issue #16): attractor.training.*
 
 
 def __getattr__(name: str):

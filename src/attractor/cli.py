@@ -354,7 +354,7 @@ def _register_plugins() -> None:
     """
     import importlib
 
-    for modname in ("attractor.report.cli", "attractor.bench.cli", "attractor.cache_cli"):
+    for modname in ("attractor.report.cli", "attractor.bench.cli", "attractor.cache_cli", "attractor.training.report"):
         try:
             mod = importlib.import_module(modname)
         except ModuleNotFoundError as exc:

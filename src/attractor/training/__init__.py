@@ -31,9 +31,11 @@ _LAZY_OPT = {
     "SGD": ".optimizers", "linear_stability": ".optimizers", "StabilityResult": ".optimizers",
     "training_lyapunov": ".optimizers", "TrainingLyapunovResult": ".optimizers",
     "TrainingDivergenceError": ".optimizers",
-    "gradient_flow": ".gradient_flow", "gradient_flow_system": ".gradient_flow",
+    "integrate_gradient_flow": ".gradient_flow", "gradient_flow_system": ".gradient_flow",
     "GradientFlowResult": ".gradient_flow", "gd_flow_distance": ".gradient_flow",
-    "edge_of_stability": ".edge_of_stability", "EdgeOfStabilityResult": ".edge_of_stability",
+    "run_edge_of_stability": ".edge_of_stability", "EdgeOfStabilityResult": ".edge_of_stability",
+    "digits_mlp_objective": ".edge_of_stability", "GradientFlowSystem": ".gradient_flow",
+    "OptimizerRun": ".optimizers", "OptimizerMap": ".optimizers", "check_gradient": ".model",
 }
 
 # RNN fixed points and Lyapunov spectra (issue #16, part B): add names here.
