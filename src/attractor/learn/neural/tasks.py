@@ -162,7 +162,7 @@ def fit_adding_task(cell: str = "lipschitz", *, length: int = 200, hidden_size: 
     from . import _rnn_jax as rj
     from ._train import train
 
-    jax, jnp = rj.jax, rj.jnp
+    jax, jnp, eqx = rj.jax, rj.jnp, rj.eqx
     k_init, k_train = jax.random.split(jax.random.PRNGKey(int(seed)))
     H = int(hidden_size)
     if cell in ("lipschitz", "noisy"):
@@ -179,6 +179,15 @@ def fit_adding_task(cell: str = "lipschitz", *, length: int = 200, hidden_size: 
     else:
         p = {}
         model = rj.GRUModel(2, H, k_init)
+    if cell != "gru":
+        # input weights and biases as PyTorch's nn.Linear, U(-1/sqrt(d), 1/sqrt(d)) (the authors' code): a
+        # zero bias would put every tanh at its inflection point, where the curvature that forms the
+        # product value x marker vanishes
+        ku, kb = jax.random.split(jax.random.fold_in(k_init, 1))
+        lim = 1.0 / np.sqrt(2.0)
+        model = eqx.tree_at(lambda m: (m.U, m.b), model,
+                            (jax.random.uniform(ku, (H, 2), minval=-lim, maxval=lim),
+                             jax.random.uniform(kb, (H,), minval=-lim, maxval=lim)))
     Xd, yd = jnp.asarray(Xtr), jnp.asarray(ytr)
     probe = (Xd[:64], yd[:64])
     g0 = float(rj.weight_grad_norm(model, *probe))
