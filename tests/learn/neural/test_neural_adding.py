@@ -45,3 +45,24 @@ def test_fit_adding_task_contract():
         fit_adding_task("elman", beta=0.5, **kw)
     with pytest.raises(ValidationError, match="length"):
         fit_adding_task("gru", **dict(kw, length=2))
+
+
+@pytest.mark.slow
+def test_lipschitz_rnn_learns_the_adding_task_where_a_plain_rnn_does_not():
+    """Length 200, 32 hidden units, 3200 training sequences, 80 epochs of 50 Adam steps (learning
+    rate 1e-2, cosine decay, clipping at 1), the paper's cell settings (β = 0.75, γ = 1e-3,
+    ε = 0.03). Measured (seed 0): Lipschitz RNN test MSE 0.042 (0.25 of the baseline 1/6; it leaves
+    the plateau after ~2300 steps); the plain tanh RNN with the same budget stays at the baseline
+    (MSE 0.1585, 0.95 of it), its back-propagated gradient shrinking by 13 orders of magnitude over
+    the sequence at initialisation (10^-140 after training: saturated), against a factor 0.7 for the
+    Lipschitz cell. (A GRU, gated, solves it: MSE < 1e-4 after ~300 steps; not asserted here.)"""
+    lip = fit_adding_task("lipschitz", length=200, seed=0)
+    print(f"Lipschitz RNN: test MSE {lip.test_mse:.4f} ({lip.relative_mse:.3f} of baseline), log10 gain "
+          f"{lip.backprop_gain_init:.2f} -> {lip.backprop_gain_trained:.2f}, {lip.fit_seconds:.0f} s")
+    assert lip.test_mse < 0.4 * ADDING_BASELINE_MSE and lip.learned
+    assert abs(lip.backprop_gain_init) < 1          # gradients neither vanish nor explode through 200 steps
+    elman = fit_adding_task("elman", length=200, seed=0)
+    print(f"plain tanh RNN: test MSE {elman.test_mse:.4f} ({elman.relative_mse:.3f} of baseline), log10 gain "
+          f"{elman.backprop_gain_init:.2f} -> {elman.backprop_gain_trained:.2f}, {elman.fit_seconds:.0f} s")
+    assert elman.relative_mse > 0.85 and not elman.learned
+    assert elman.backprop_gain_init < -5            # vanishing gradients (Bengio et al. 1994)

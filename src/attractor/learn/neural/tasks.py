@@ -112,7 +112,7 @@ class AddingTaskResult:
 
 
 def fit_adding_task(cell: str = "lipschitz", *, length: int = 200, hidden_size: int = 32, n_train: int = 3200,
-                    n_test: int = 1000, epochs: int = 8, batch_size: int = 64, learning_rate: float = 3e-3,
+                    n_test: int = 1000, epochs: int = 80, batch_size: int = 64, learning_rate: float = 1e-2,
                     grad_clip: float | None = 1.0, seed: int = 0, **cell_params: Any) -> AddingTaskResult:
     """Train one recurrent cell on the adding problem and score it on fresh sequences.
 
