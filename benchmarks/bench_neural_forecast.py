@@ -41,6 +41,10 @@ def main() -> None:
     ap.add_argument("--variants", default="univariate")
     ap.add_argument("--models", default=",".join(NEURAL + CLASSIC))
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--reverse", action="store_true",
+                    help="run the flows from the end of the subset (a second process on another --out)")
+    ap.add_argument("--merge", default=None, help="comma-separated result files of other runs to merge "
+                                                  "before summarising (tasks already there are not rerun)")
     args = ap.parse_args()
 
     from bench_forecast import PUBLISHED, _print_table
@@ -51,12 +55,26 @@ def main() -> None:
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
     print(f"{len(systems)} flows (every {args.every}th of the sorted catalogue): {', '.join(systems)}")
-    tasks = make_tasks(systems, models, variants, [0.0], max_fits=8, max_seconds=30, seed=args.seed)
-    t0 = time.perf_counter()
-    res = run_benchmark(tasks, path=args.out, backend="inprocess", progress=False, save_every=0)
-    print(f"{len(tasks)} tasks in {time.perf_counter() - t0:.0f} s ({res.n_run} run, {res.n_resumed} resumed, "
-          f"{res.n_failed} errors)")
-    _print_table(res.table)
+    tasks = make_tasks(systems[::-1] if args.reverse else systems, models, variants, [0.0], max_fits=8,
+                       max_seconds=30, seed=args.seed)
+    if args.merge:
+        import pandas as pd
+
+        frames = [pd.read_csv(f) for f in [args.out, *args.merge.split(",")] if Path(f).exists()]
+        table = pd.concat(frames, ignore_index=True).drop_duplicates(["task", "metric"])
+        keys = {t.key for t in tasks}
+        table = table[table["task"].isin(keys)]
+        n_models = table.groupby("system")["model"].nunique()
+        complete = sorted(n_models[n_models == len(models)].index)
+        table = table[table["system"].isin(complete)]
+        print(f"merged: {len(complete)} flows with every model finished: {', '.join(complete)}")
+        _print_table(table)
+    else:
+        t0 = time.perf_counter()
+        res = run_benchmark(tasks, path=args.out, backend="inprocess", progress=False, save_every=0)
+        print(f"{len(tasks)} tasks in {time.perf_counter() - t0:.0f} s ({res.n_run} run, {res.n_resumed} resumed, "
+              f"{res.n_failed} errors)")
+        _print_table(res.table)
     print("\npublished medians (Gilpin 2021, univariate, clean):",
           ", ".join(f"{k} {v}" for k, v in PUBLISHED.items()))
 
