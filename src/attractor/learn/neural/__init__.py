@@ -19,8 +19,8 @@ from __future__ import annotations
 from ._base import LearnedSystem, TrainingDivergenceError
 from ._jax import NeuralExtraMissingError   # defining module of the error; JAX itself loads on first fit
 
-__all__ = ["NeuralODE", "ElmanRNN", "GRU", "LipschitzRNN", "NoisyRNN", "TrainingDivergenceError", "NeuralExtraMissingError",
-           "LearnedSystem"]
+__all__ = ["NeuralODE", "ElmanRNN", "GRU", "LipschitzRNN", "NoisyRNN", "TrainingDivergenceError",
+           "NeuralExtraMissingError", "LearnedSystem"]
 
 _LAZY = {"NeuralODE": ".node", "ElmanRNN": ".rnn", "GRU": ".rnn", "LipschitzRNN": ".rnn", "NoisyRNN": ".rnn"}
 

@@ -254,7 +254,7 @@ def weight_grad_norm(model, X, y):
     loss = make_sequence_loss(False)
     params, static = eqx.partition(model, eqx.is_inexact_array)
     g = jax.grad(lambda p: loss(eqx.combine(p, static), (X, y), None))(params)
-    leaves = [v for v in jax.tree_util.tree_leaves(trainable_grads(model, g))]
+    leaves = jax.tree_util.tree_leaves(trainable_grads(model, g))
     return jnp.sqrt(sum(jnp.sum(v ** 2) for v in leaves))
 
 
@@ -269,8 +269,6 @@ def trainable_grads(model, g):
 def backprop_gain(model, X):
     """Per sequence, ``log10 ‖∂ readout(h_T) / ∂h_1‖₂`` (spectral norm): how much a gradient grows
     (> 0) or shrinks (< 0) when back-propagated from the last step to the first hidden state."""
-    d = X.shape[-1]
-
     def one(xs):
         h1 = model.step(jnp.zeros(model.hidden_size), xs[0])
 
@@ -281,5 +279,4 @@ def backprop_gain(model, X):
         J = jax.jacrev(tail)(h1)
         return jnp.log10(jnp.linalg.norm(J, 2) + 1e-300)
 
-    del d
     return jax.vmap(one)(X)
