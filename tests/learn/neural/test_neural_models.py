@@ -20,7 +20,8 @@ pytest.importorskip("equinox")
 pytest.importorskip("diffrax")
 pytest.importorskip("optax")
 
-from attractor.learn.neural import GRU, LipschitzRNN, NeuralODE, NoisyRNN, TrainingDivergenceError  # noqa: E402
+from attractor.learn.neural import (ElmanRNN, GRU, LipschitzRNN, NeuralODE, NoisyRNN,  # noqa: E402
+                                   TrainingDivergenceError)
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +94,7 @@ def test_node_same_seed_same_weights(lorenz, node):
     assert not np.array_equal(node.weights(), other.weights())
 
 
-@pytest.mark.parametrize("cls", [GRU, LipschitzRNN, NoisyRNN])
+@pytest.mark.parametrize("cls", [ElmanRNN, GRU, LipschitzRNN, NoisyRNN])
 def test_rnn_same_seed_same_weights(lorenz, cls):
     a = cls(seed=5, **RNN_KW).fit(lorenz, dt=0.01)
     b = cls(seed=5, **RNN_KW).fit(lorenz, dt=0.01)

@@ -1,6 +1,7 @@
 """Neural dynamical models on JAX: neural ODEs and recurrent networks that are DynamicalSystems.
 
 * :class:`NeuralODE` — MLP vector field, derivative matching then trajectory matching (Diffrax).
+* :class:`ElmanRNN` — plain tanh recurrent network (Elman 1990), the unstructured baseline.
 * :class:`GRU` — gated recurrent baseline (Cho et al. 2014).
 * :class:`LipschitzRNN` — continuous-time RNN with the stability-controlled linear part
   ``A_β,γ`` (Erichson et al., ICLR 2021).
@@ -18,10 +19,10 @@ from __future__ import annotations
 from ._base import LearnedSystem, TrainingDivergenceError
 from ._jax import NeuralExtraMissingError   # defining module of the error; JAX itself loads on first fit
 
-__all__ = ["NeuralODE", "GRU", "LipschitzRNN", "NoisyRNN", "TrainingDivergenceError", "NeuralExtraMissingError",
-           "LearnedSystem"]
+__all__ = ["NeuralODE", "ElmanRNN", "GRU", "LipschitzRNN", "NoisyRNN", "TrainingDivergenceError",
+           "NeuralExtraMissingError", "LearnedSystem"]
 
-_LAZY = {"NeuralODE": ".node", "GRU": ".rnn", "LipschitzRNN": ".rnn", "NoisyRNN": ".rnn"}
+_LAZY = {"NeuralODE": ".node", "ElmanRNN": ".rnn", "GRU": ".rnn", "LipschitzRNN": ".rnn", "NoisyRNN": ".rnn"}
 
 
 def __getattr__(name: str):

@@ -39,6 +39,34 @@ class GRUModel(eqx.Module):
         return self.cell(x, h)
 
 
+class ElmanModel(eqx.Module):
+    """Plain (Elman 1990) tanh recurrent cell ``h_k = tanh(W h_{k-1} + U x_k + b)`` with a linear readout.
+
+    ``W`` entries are N(0, gain² / hidden): for ``gain`` above 1 the untrained cell is in the
+    expanding regime of random tanh networks (Sompolinsky, Crisanti & Sommers 1988), where
+    gradients through long sequences explode; below 1 they vanish."""
+
+    W: jax.Array
+    U: jax.Array
+    b: jax.Array
+    readout: eqx.nn.Linear
+
+    def __init__(self, d: int, hidden: int, key, *, gain: float = 1.0):
+        k1, k2, k3 = jax.random.split(key, 3)
+        self.W = (gain / np.sqrt(hidden)) * jax.random.normal(k1, (hidden, hidden))
+        lim = np.sqrt(6.0 / (hidden + d))   # Glorot uniform input weights
+        self.U = jax.random.uniform(k2, (hidden, d), minval=-lim, maxval=lim)
+        self.b = jnp.zeros(hidden)
+        self.readout = eqx.nn.Linear(hidden, d, key=k3)
+
+    @property
+    def hidden_size(self) -> int:
+        return self.b.shape[0]
+
+    def step(self, h, x, key=None):
+        return jnp.tanh(self.W @ h + self.U @ x + self.b)
+
+
 def structured(M, beta: float, gamma: float):
     """``(1 − β)(M + Mᵀ) + β(M − Mᵀ) − γ I`` (Erichson et al. 2021, eq. 3)."""
     return (1.0 - beta) * (M + M.T) + beta * (M - M.T) - gamma * jnp.eye(M.shape[0])
@@ -180,3 +208,75 @@ def compiled_map(model, closed: bool):
     gj = jax.jit(g)
     jj = jax.jit(jax.jacfwd(g))
     return (lambda h: np.asarray(gj(jnp.asarray(h)))), (lambda h: np.asarray(jj(jnp.asarray(h))))
+
+
+# ---------------------------------------------------------------- sequence-to-one tasks (adding problem)
+def _last_hidden(model, xs, key=None):
+    h0 = jnp.zeros(model.hidden_size)
+    if key is None:
+        h, _ = lax.scan(lambda h, x: (model.step(h, x), None), h0, xs)
+    else:
+        keys = jax.random.split(key, xs.shape[0])
+        h, _ = lax.scan(lambda h, inp: (model.step(h, inp[0], inp[1]), None), h0, (xs, keys))
+    return h
+
+
+def sequence_predict(model, xs, key=None):
+    """Scalar prediction ``readout(h_T)[0]`` after consuming the sequence ``xs`` (L, d) from rest."""
+    return model.readout(_last_hidden(model, xs, key))[0]
+
+
+@functools.lru_cache(maxsize=8)
+def make_sequence_loss(noisy: bool):
+    """Mean squared error of the last-step prediction over a batch ``(X (b, L, d), y (b,))``."""
+
+    def loss(model, batch, key):
+        X, y = batch
+        if noisy:
+            keys = jax.random.split(key, X.shape[0])
+            pred = jax.vmap(lambda xs, k: sequence_predict(model, xs, k))(X, keys)
+        else:
+            pred = jax.vmap(lambda xs: sequence_predict(model, xs))(X)
+        return jnp.mean((pred - y) ** 2)
+
+    return loss
+
+
+@eqx.filter_jit
+def sequence_mse(model, X, y):
+    pred = jax.vmap(lambda xs: sequence_predict(model, xs))(X)
+    return jnp.mean((pred - y) ** 2)
+
+
+@eqx.filter_jit
+def weight_grad_norm(model, X, y):
+    """Global norm of the gradient of the batch MSE with respect to the trainable weights."""
+    loss = make_sequence_loss(False)
+    params, static = eqx.partition(model, eqx.is_inexact_array)
+    g = jax.grad(lambda p: loss(eqx.combine(p, static), (X, y), None))(params)
+    leaves = jax.tree_util.tree_leaves(trainable_grads(model, g))
+    return jnp.sqrt(sum(jnp.sum(v ** 2) for v in leaves))
+
+
+def trainable_grads(model, g):
+    """Gradient pytree without the fixed settings (their gradient is zero anyway)."""
+    if isinstance(model, LipschitzModel):
+        return eqx.tree_at(lambda m: m.hyper, g, None, is_leaf=lambda v: v is None)
+    return g
+
+
+@eqx.filter_jit
+def backprop_gain(model, X):
+    """Per sequence, ``log10 ‖∂ readout(h_T) / ∂h_1‖₂`` (spectral norm): how much a gradient grows
+    (> 0) or shrinks (< 0) when back-propagated from the last step to the first hidden state."""
+    def one(xs):
+        h1 = model.step(jnp.zeros(model.hidden_size), xs[0])
+
+        def tail(h):
+            hT, _ = lax.scan(lambda hh, x: (model.step(hh, x), None), h, xs[1:])
+            return model.readout(hT)
+
+        J = jax.jacrev(tail)(h1)
+        return jnp.log10(jnp.linalg.norm(J, 2) + 1e-300)
+
+    return jax.vmap(one)(X)

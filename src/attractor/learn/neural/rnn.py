@@ -29,7 +29,7 @@ from ...core.errors import ValidationError
 from ...core.validation import check_nonnegative_int, check_positive_float, check_positive_int
 from ._base import LearnedSystem, NeuralEstimator
 
-__all__ = ["GRU", "LipschitzRNN", "NoisyRNN"]
+__all__ = ["ElmanRNN", "GRU", "LipschitzRNN", "NoisyRNN"]
 
 _COMMON = ("hidden_size", "seed", "epochs", "learning_rate", "window", "washout", "window_stride",
            "batch_size", "grad_clip")
@@ -246,6 +246,43 @@ class GRU(_RecurrentModel):
         from . import _rnn_jax as rj
 
         return rj.GRUModel(d, int(self.hidden_size), key)
+
+
+class ElmanRNN(_RecurrentModel):
+    """Plain tanh recurrent network (Elman 1990), ``h_k = tanh(W h_{k-1} + U x_k + b)``, linear readout.
+
+    The unstructured baseline of the Lipschitz RNN: nothing constrains the spectrum of ``W``, so
+    gradients through long sequences explode (``gain`` > 1) or vanish (Bengio, Simard & Frasconi
+    1994; Pascanu, Mikolov & Bengio 2013).
+
+    Parameters
+    ----------
+    gain : float > 0
+        ``W`` entries are N(0, gain² / hidden_size) at initialisation.
+    Other parameters as in :class:`GRU`.
+
+    References
+    ----------
+    Elman, J. L. (1990). Finding structure in time. Cognitive Science 14, 179–211.
+    """
+
+    _param_names = _COMMON + ("gain",)
+
+    def __init__(self, hidden_size: int = 64, seed: int = 0, epochs: int = 50, learning_rate: float = 3e-3,
+                 window: int = 50, washout: int = 10, window_stride: int | None = None, batch_size: int = 32,
+                 grad_clip: float | None = 1.0, gain: float = 1.0):
+        self._common_init(hidden_size, seed, epochs, learning_rate, window, washout, window_stride, batch_size,
+                          grad_clip)
+        self.gain = gain
+
+    def _validate_params(self):
+        super()._validate_params()
+        check_positive_float(self.gain, "gain")
+
+    def _build(self, d, key):
+        from . import _rnn_jax as rj
+
+        return rj.ElmanModel(d, int(self.hidden_size), key, gain=float(self.gain))
 
 
 class LipschitzRNN(_RecurrentModel):
