@@ -4,3 +4,4 @@ from ..core.exports import reexport
 
 __all__ = reexport(__name__, ("embedding", "lyapunov_data", "dimensions", "entropy", "recurrence", "surrogates",
                               "lyapunov", "fixed_points", "orbits", "stationarity"), globals())
+__all__ += reexport(__name__, ("stochastic",), globals())
