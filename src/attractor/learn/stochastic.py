@@ -563,8 +563,8 @@ class LangevinSystem(DynamicalSystem):
         out = np.empty((arr.shape[0], n, self.dimension))
         for k in range(n_tr + n):
             for _ in range(substeps):
-                f = self._fl.transform(state) @ self._fc.T
-                s = np.sqrt(np.maximum(self._gl.transform(state) @ self._gc.T, 0.0))
+                f = self._fl._transform(state) @ self._fc.T  # validated once above; no per-step checks
+                s = np.sqrt(np.maximum(self._gl._transform(state) @ self._gc.T, 0.0))
                 state = state + f * h + s * sq * rng.standard_normal(state.shape)
             if not np.all(np.isfinite(state)):
                 from ..core.errors import DivergenceError
