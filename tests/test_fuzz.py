@@ -240,6 +240,9 @@ ENTRY_POINTS = {
     "kpss_test": lambda x: A.kpss_test(x),
     "seasonality": lambda x: A.seasonality(x),
     "trend_test": lambda x: A.trend_test(x),
+    # analysis: stochastic
+    "markov_test": lambda x: A.markov_test(x),
+    "transition_rates": lambda x: A.transition_rates(x, 0.01, -0.5, 0.5),
     # analysis: reading exponent vectors / states
     "kaplan_yorke_dimension": lambda x: A.kaplan_yorke_dimension(x),
     "pesin_entropy": lambda x: A.pesin_entropy(x),
@@ -264,6 +267,9 @@ ENTRY_POINTS = {
     "derivative_rmse": lambda x: attractor.learn.derivative_rmse(_fitted_sindy(), x, x),
     "differentiate": lambda x: attractor.learn.differentiate(x, 0.01),
     "SINDy.fit": lambda x: attractor.learn.SINDy().fit(x, 0.01).coef_,
+    "kramers_moyal": lambda x: attractor.learn.kramers_moyal(x, 0.01, min_count=2),
+    "kramers_moyal(kernel)": lambda x: attractor.learn.kramers_moyal(x, 0.01, method="kernel", min_count=2),
+    "LangevinRegression.fit": lambda x: attractor.learn.LangevinRegression().fit(x, 0.01).drift_coef_,
     "DMD": _fit_forecast(_learn("DMD")),
     "HankelDMD": _fit_forecast(_learn("HankelDMD", delays=3)),
     "EDMD": _fit_forecast(_learn("EDMD")),

@@ -40,6 +40,7 @@ _LAZY_NAMES = {
     "EDMD": "attractor.learn", "ESN": "attractor.learn", "NGRC": "attractor.learn",
     "KernelFlows": "attractor.learn", "analyze": "attractor.report", "Analysis": "attractor.report",
 }
+_LAZY_NAMES.update(LangevinRegression="attractor.learn", kramers_moyal="attractor.learn")  # issue #14
 
 
 def __getattr__(name: str):

@@ -46,6 +46,7 @@ Silverman, B. W. (1986). Density Estimation for Statistics and Data Analysis (ba
 from __future__ import annotations
 
 import math
+import time
 import warnings
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -631,7 +632,9 @@ class LangevinRegression:
        of Callaham et al. 2021), define a Gaussian quasi-likelihood of the observed increments;
        the coefficients on the selected supports maximise it (Nelder–Mead from the Euler fit).
        For linear drift and constant diffusion this is the exact likelihood. ``"auto"`` does it
-       when ``dt · median|f'(x)| > 0.05``, where the second-order Euler bias exceeds ~0.1 %.
+       when ``dt · median|f'(x)| > 0.05``, where the second-order Euler bias exceeds ~0.1 %, and
+       there are at least 1000 samples. The refit is skipped (ReliabilityWarning) when one step
+       spreads over much of the data range, and stops after 20 s (best point so far).
 
     Parameters
     ----------
@@ -759,12 +762,17 @@ class LangevinRegression:
             fgrid = fl.transform(grid[:, None]) @ fc[0]
             slope = float(np.median(np.abs(np.gradient(fgrid, h)))) * dt
         want = self.finite_dt is True or (self.finite_dt == "auto" and slope > 0.05)
+        if want and self.finite_dt == "auto" and n < 1000:
+            warnings.warn(f"the sampling is coarse (dt·|f'| = {slope:.2g}) but {n} samples are too few for the "
+                          "finite-dt refit (1000 needed in 'auto' mode); the coefficients carry an O(dt²) bias.",
+                          ReliabilityWarning, stacklevel=2)
+            want = False
         if want and d > 1:
             if self.finite_dt is True:
                 raise ValidationError("the finite-dt refit is implemented for 1-D data only.")
         elif want:
-            fc[0], gc[0] = _finite_dt_refit(arr[:, 0], dt, fl, gl, fc[0], gc[0], fsup[0], gsup[0], n_grid)
-            corrected = True
+            fc[0], gc[0], corrected = _finite_dt_refit(arr[:, 0], dt, fl, gl, fc[0], gc[0], fsup[0], gsup[0],
+                                                       n_grid)
         self.drift_coef_, self.diffusion_coef_ = fc, gc
         self.drift_stderr_, self.diffusion_stderr_ = fse, gse
         self.drift_support_, self.diffusion_support_ = fsup, gsup
@@ -871,6 +879,14 @@ def _model_moments(grid, f, s, dt):
     return m1 / dt, m2 / dt
 
 
+class _Budget(Exception):
+    """The finite-dt refit ran out of its time budget."""
+
+
+#: Wall-clock budget of one finite-dt refit (seconds).
+_REFIT_SECONDS = 20.0
+
+
 def _finite_dt_refit(x, dt, fl, gl, fc, gc, fsup, gsup, n_grid):
     """Refit drift and diffusion coefficients on their supports with the model's finite-dt moments.
 
@@ -892,18 +908,42 @@ def _finite_dt_refit(x, dt, fl, gl, fc, gc, fsup, gsup, n_grid):
     p0 = np.concatenate([fc[fsup], gc[gsup]])
     scale = np.where(np.abs(p0) > 0, np.abs(p0), 1.0)
     v_floor = 1e-12 * float(np.mean(d * d))
+    h = grid[1] - grid[0]
+
+    def stiff(p):
+        return float(np.max(np.abs(Gg @ p[nf:])) / (2 * h * h) + np.max(np.abs(Fg @ p[:nf])) / h) * dt
+
+    best = [np.inf, np.zeros(p0.size)]
+    t_end = time.perf_counter() + _REFIT_SECONDS
 
     def nll(u):
         p = p0 + scale * u
+        if not stiff(p) <= 2e3:  # the step would spread over much of the grid: not a candidate
+            return np.inf
+        if time.perf_counter() > t_end:
+            raise _Budget
         M1, M2 = _model_moments(grid, Fg @ p[:nf], Gg @ p[nf:], dt)
         mu = np.interp(x0, grid, M1) * dt
         v = np.maximum(np.interp(x0, grid, M2) * dt - mu * mu, v_floor)
-        return 0.5 * float(np.sum((d - mu) ** 2 / v + np.log(v))) / x0.size
+        val = 0.5 * float(np.sum((d - mu) ** 2 / v + np.log(v))) / x0.size
+        if val < best[0]:
+            best[0], best[1] = val, np.array(u)
+        return val
 
-    sol = minimize(nll, np.zeros(p0.size), method="Nelder-Mead",
-                   options=dict(xatol=1e-4, fatol=1e-9, maxiter=400 * p0.size))
-    p = p0 + scale * sol.x
+    stiffness = stiff(p0)
+    if not np.isfinite(stiffness) or stiffness > 1e3:
+        warnings.warn("the sampling step is too coarse (or the fit too poor) for the finite-dt refit: one step "
+                      "spreads over most of the data range; the Euler/Itô–Taylor coefficients are kept.",
+                      ReliabilityWarning, stacklevel=3)
+        return fc, gc, False
+    try:
+        minimize(nll, np.zeros(p0.size), method="Nelder-Mead",
+                 options=dict(xatol=1e-4, fatol=1e-9, maxfev=80 * (p0.size + 1)))
+    except _Budget:
+        warnings.warn(f"the finite-dt refit stopped at its {_REFIT_SECONDS:g} s budget; the best coefficients "
+                      "found so far are used.", ReliabilityWarning, stacklevel=3)
+    p = p0 + scale * best[1]
     f_new, g_new = fc.copy(), gc.copy()
     f_new[fsup] = p[:nf]
     g_new[gsup] = p[nf:]
-    return f_new, g_new
+    return f_new, g_new, True
