@@ -263,3 +263,19 @@ KM_REF = np.array([  # kramersmoyal 0.4.1: km(x, bins=[20], powers=2, bw=0.3): c
     [0.8089743304885912, -0.05907249327251798, 0.10430789409086463],
     [1.5933056257613094, -0.1291442798814209, 0.07763888390302742],
 ])
+
+
+@pytest.mark.slow
+def test_ou_protocol_long_and_coarse():
+    """OU, T = 5·10⁴: slope and σ² within 2 % of the truth (dt = 10⁻², 5·10⁶ samples: the protocol's
+    dt = 10⁻³ would need 5·10⁷); coarse dt = 0.1 and dt = 0.5/θ within 5 % of the same-sample exact MLE."""
+    x = ou_exact(5_000_000, 0.01, THETA, SIGMA, seed=21)
+    m = LangevinRegression(drift_library=PolynomialLibrary(3), diffusion_library=PolynomialLibrary(2)).fit(x, 0.01)
+    assert abs(-m.drift_coef_[0][1] / THETA - 1) < 0.02 and abs(m.diffusion_coef_[0][0] / SIGMA ** 2 - 1) < 0.02
+    for dt in (0.1, 0.5 / THETA):
+        x = ou_exact(int(5e4 / dt), dt, THETA, SIGMA, seed=22)
+        m = LangevinRegression().fit(x, dt)
+        th, s2, *_ = ou_mle(x, dt)
+        assert [m.drift_names_[k] for k in np.flatnonzero(m.drift_support_[0])] == ["x"], m.equations()
+        assert abs(-m.drift_coef_[0][1] / th - 1) < 0.05, (dt, m.equations(), th)
+        assert abs(m.diffusion_coef_[0][0] / s2 - 1) < 0.05, (dt, m.equations(), s2)
