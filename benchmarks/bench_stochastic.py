@@ -83,7 +83,7 @@ def part1():
                 kmc, edges = km.km(x, bins=[5000], powers=4, bw={h!r})
                 best = min(best, time.perf_counter() - t0)
             result = dict(t=best, c=edges[0].tolist(), d1=(kmc[1] / {dt!r}).tolist(),
-                          d2=(2 * kmc[2] / {dt!r}).tolist(), version=km.__version__ if hasattr(km, "__version__") else "")
+                          d2=(2 * kmc[2] / {dt!r}).tolist())
         """)
     c = np.array(res["c"])
     idx = np.searchsorted(c, r.points - 1e-12 * max(1.0, abs(c).max()))

@@ -78,7 +78,8 @@ def _em_hopf(n, dt, substeps, mu, omega, sigma, z):
 
 def noisy_hopf(n: int, dt: float, mu: float = 1.0, omega: float = 1.0, sigma: float = 0.5, seed: int = 0,
                substeps: int = 10, burn: int = 1000) -> np.ndarray:
-    """Noisy Hopf normal form: ``dx = (μx − ωy − r²x) dt + σ dW₁``, ``dy = (ωx + μy − r²y) dt + σ dW₂``."""
+    """Noisy Hopf normal form: ``dx = (μx − ωy − r²x) dt + σ dW₁``,
+    ``dy = (ωx + μy − r²y) dt + σ dW₂``."""
     rng = np.random.default_rng(seed)
     z = rng.standard_normal(((n + burn) * substeps, 2))
     return _em_hopf(n + burn, dt, substeps, mu, omega, sigma, z)[burn:]

@@ -393,7 +393,8 @@ def _bic(rss: float, n: int, k: int) -> float:
 
 
 def _reduce(A: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """Triangular reduction of ``y ≈ A c``: ``R`` (m×m), ``z = Qᵀy`` and the residual ``ρ² = ||y||² − ||z||²``
+    """Triangular reduction of ``y ≈ A c``: ``R`` (m×m), ``z = Qᵀy`` and the residual
+    ``ρ² = ||y||² − ||z||²``
     of the full fit, so that ``||y − A c||² = ||z − R c||² + ρ²`` for every ``c``.
 
     From the Cholesky factor of the (column-scaled) Gram matrix of ``[A y]`` (one pass over the
@@ -670,7 +671,8 @@ class LangevinRegression:
     """
 
     def __init__(self, drift_library: Library | None = None, diffusion_library: Library | None = None,
-                 criterion: str = "bic", finite_dt: str | bool = "auto", ito_taylor: bool = True, grid_points: int = 161,
+                 criterion: str = "bic", finite_dt: str | bool = "auto", ito_taylor: bool = True,
+                 grid_points: int = 161,
                  n_iter: int = 3, state_names: Sequence[str] | None = None):
         self.drift_library = drift_library
         self.diffusion_library = diffusion_library
