@@ -270,6 +270,9 @@ ENTRY_POINTS = {
     "transfer_entropy": lambda x: A.transfer_entropy(x, _y_pred(x), n_surrogates=3, seed=0),
     "conditional_mutual_information": lambda x: A.conditional_mutual_information(x, _y_pred(x), seed=0),
     "granger": lambda x: A.granger(x, _y_pred(x), max_lag=3),
+    # analysis: stochastic
+    "markov_test": lambda x: A.markov_test(x),
+    "transition_rates": lambda x: A.transition_rates(x, 0.01, -0.5, 0.5),
     # analysis: reading exponent vectors / states
     "kaplan_yorke_dimension": lambda x: A.kaplan_yorke_dimension(x),
     "pesin_entropy": lambda x: A.pesin_entropy(x),
@@ -301,6 +304,9 @@ ENTRY_POINTS = {
     "derivative_rmse": lambda x: attractor.learn.derivative_rmse(_fitted_sindy(), x, x),
     "differentiate": lambda x: attractor.learn.differentiate(x, 0.01),
     "SINDy.fit": lambda x: attractor.learn.SINDy().fit(x, 0.01).coef_,
+    "kramers_moyal": lambda x: attractor.learn.kramers_moyal(x, 0.01, min_count=2),
+    "kramers_moyal(kernel)": lambda x: attractor.learn.kramers_moyal(x, 0.01, method="kernel", min_count=2),
+    "LangevinRegression.fit": lambda x: attractor.learn.LangevinRegression().fit(x, 0.01).drift_coef_,
     "DMD": _fit_forecast(_learn("DMD")),
     "HankelDMD": _fit_forecast(_learn("HankelDMD", delays=3)),
     "EDMD": _fit_forecast(_learn("EDMD")),

@@ -44,6 +44,7 @@ _LAZY_NAMES = {
     "StochasticSystem": "attractor.core.stochastic", "StochasticSpec": "attractor.core.stochastic",
 }
 _LAZY_MODULES |= {"training"}  # dynamics of learning (issue #16): attractor.training.*
+_LAZY_NAMES.update(LangevinRegression="attractor.learn", kramers_moyal="attractor.learn")  # issue #14
 
 
 def __getattr__(name: str):

@@ -6,3 +6,4 @@ from ..core.exports import reexport
 __all__ = reexport(__name__, ("embedding", "lyapunov_data", "dimensions", "entropy", "recurrence", "surrogates",
                               "lyapunov", "fixed_points", "orbits", "stationarity",
                               "edm", "ccm", "multiview", "transfer_entropy", "granger"), globals())
+__all__ += reexport(__name__, ("stochastic",), globals())
