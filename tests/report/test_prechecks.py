@@ -91,13 +91,53 @@ def test_transform_options_are_recorded():
 
 def test_cycle_shuffle_blocks_span_a_whole_number_of_samples():
     """A period of 12.5 samples is shuffled in blocks of 2 cycles (25 samples): no half-sample phase jump at
-    the junctions (which made 4 of 50 noisy sines of period 12.5 look nonlinear in the false-positive study)."""
+    the junctions (which made 4 of 50 noisy sines of period 12.5 look nonlinear in the false-positive study).
+    The cut error accumulates over the blocks, so a block length 0.05 sample off an integer is not good enough
+    for 4096 samples (85 blocks x 0.05 = 4 samples of drift): 0 = "resample instead"."""
     from attractor.report.sections import _cycles_per_block
 
     assert _cycles_per_block(25.0, 4096) == 1
     assert _cycles_per_block(12.5, 4096) == 2
     assert _cycles_per_block(100 / 3, 4096) == 3
-    assert _cycles_per_block(48.39, 4096) == 5          # 241.95 samples
-    # too few blocks would remain: fall back to single cycles
-    assert _cycles_per_block(12.5, 150) == 1
-    assert _cycles_per_block(9.617, 114) == 1
+    assert _cycles_per_block(100.002, 4096) == 1        # 41 blocks x 0.002 = 0.08 sample of drift
+    assert _cycles_per_block(48.39, 4096) == 0          # no q <= 8 keeps the drift within 0.1 sample
+    assert _cycles_per_block(12.5, 150) == 0            # blocks of 2 cycles would leave < 8 blocks
+
+
+def test_whole_cycle_grid_resamples_to_an_integer_period():
+    """Mackey-Glass's pseudo-period of 48.2 samples (issue #19: 2 of 20 seeds undetected) is put on a grid of
+    exactly 48 samples per cycle, so every cycle-shuffled block starts at the same phase."""
+    from attractor.report.sections import _whole_cycle_grid
+
+    period = 48.39
+    t = np.arange(10_000, dtype=float)
+    x = np.sin(2 * np.pi * t / period)
+    y, block, factor, q = _whole_cycle_grid(x, period, 4096)
+    assert (block, q) == (48, 1) and factor == pytest.approx(48 / period)
+    assert y.size == pytest.approx(x.size * factor, abs=2)
+    # cubic-spline error for 48 samples per cycle: ~ (2 pi / 48)^4 / 384 ~ 1e-6; one cycle later: the same value
+    assert np.max(np.abs(y[48:] - y[:-48])) < 1e-4
+    assert np.max(np.abs(y - np.sin(2 * np.pi * np.arange(y.size) / 48 + 0.0))) < 1e-4
+    z, block, factor, q = _whole_cycle_grid(x, 12.5, 4096)   # whole blocks exist: unchanged
+    assert z is x and (block, factor, q) == (25, 1.0, 2)
+
+
+def test_mackey_glass_cycle_dependence_is_detected():
+    """Issue #19: Mackey-Glass (tau 16, 10^4 samples, seed 1 of benchmarks/bench_false_positives.py) has a 47.9
+    time-unit cycle with 86 % of the variance, so the cycle-shuffle null (Theiler 1995) is used. The one-step
+    statistic gave p = 0.82 (not rejected); predicting one cycle ahead, the data beat all 99 surrogates
+    (p = 1/100), as chaos must: its cycles depend on the previous ones, the null's do not."""
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).resolve().parents[2] / "benchmarks" / "bench_false_positives.py"
+    spec = importlib.util.spec_from_file_location("bench_false_positives", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    x, dt = bench.chaos_series("mackey_glass", 1, 0.0)
+    a = analyze(x, dt=dt, sections=SECTIONS, seed=1, figures=False)
+    assert a.item("seasonality").numbers["periodic component"] == "periodic"
+    res = a.item("surrogates").result
+    assert res.method == "cycle_shuffle" and res.n_surrogates == 99
+    assert res.statistic_kwargs["horizon"] == 48                    # one cycle, 48 samples after resampling
+    assert res.p_value == pytest.approx(0.01) and res.rejected
