@@ -21,7 +21,8 @@ def test_noisy_sine_is_periodic_and_not_called_nonlinear(seed):
     surr = a.item("surrogates")
     assert surr.result.method == "cycle_shuffle" and "cycle" in surr.settings["why"]
     # 62.83 samples per cycle: resampled to 63, predicted one cycle ahead (the exact cycle-shuffle test)
-    assert surr.result.statistic_kwargs["horizon"] == 63 and "resampled" in surr.settings["why"]
+    assert "63 samples ahead" in surr.settings["why"] and "resampled" in surr.settings["why"]
+    assert surr.result.n_surrogates == 39 and "p, one block ahead" in surr.numbers
     assert not surr.result.rejected      # measured p over seeds 0-9: 0.15-0.95
     assert "nonlinear structure" not in " ".join(a.findings)
 
@@ -126,9 +127,10 @@ def test_whole_cycle_grid_resamples_to_an_integer_period():
 
 def test_mackey_glass_cycle_dependence_is_detected():
     """Issue #19: Mackey-Glass (tau 16, 10^4 samples, seed 1 of benchmarks/bench_false_positives.py) has a 47.9
-    time-unit cycle with 86 % of the variance, so the cycle-shuffle null (Theiler 1995) is used. The one-step
-    statistic gave p = 0.82 (not rejected); predicting one cycle ahead, the data beat all 99 surrogates
-    (p = 1/100), as chaos must: its cycles depend on the previous ones, the null's do not."""
+    time-unit cycle with 86 % of the variance, so the cycle-shuffle null (Theiler 1995) is used. Cut in blocks of
+    4 cycles off the sampling grid, with the one-step statistic only, it gave p = 0.82 (not rejected). On a grid
+    of exactly 48 samples per cycle the data beat all 199 surrogates both one step and one cycle ahead
+    (p = 1/200 each, Bonferroni-adjusted 0.01), as chaos must: its cycles depend on the previous ones."""
     import importlib.util
     import pathlib
 
@@ -140,6 +142,23 @@ def test_mackey_glass_cycle_dependence_is_detected():
     a = analyze(x, dt=dt, sections=SECTIONS, seed=1, figures=False)
     assert a.item("seasonality").numbers["periodic component"] == "periodic"
     res = a.item("surrogates").result
-    assert res.method == "cycle_shuffle" and res.n_surrogates == 99
-    assert res.statistic_kwargs["horizon"] == 48                    # one cycle, 48 samples after resampling
+    assert res.method == "cycle_shuffle" and res.n_surrogates == 199
+    surr = a.item("surrogates")
+    assert "48 samples ahead" in surr.settings["why"]               # one cycle, 48 samples after resampling
+    assert surr.numbers["p, one block ahead"] == pytest.approx(0.005)
     assert res.p_value == pytest.approx(0.01) and res.rejected
+
+
+def test_lorenz_long_cycle_line_still_rejected():
+    """The Lorenz demo (dt 0.01, 10^4 samples) shows a 3.38-time-unit line with 12 % of the variance, so the
+    cycle-shuffle null is used. One cycle (338 samples, 3 Lyapunov times) ahead chaos is unpredictable (p = 0.715),
+    but one step ahead the data beat all 199 surrogates (p = 0.005; adjusted 0.01): the Bonferroni pair of
+    statistics keeps the detection that the cycle-ahead statistic alone lost."""
+    from attractor.report import demo_data
+
+    data, _ = demo_data("lorenz", 10_000)
+    a = analyze(data, sections=SECTIONS, seed=0, figures=False)
+    surr = a.item("surrogates")
+    assert surr.result.method == "cycle_shuffle" and "338 samples ahead" in surr.settings["why"]
+    assert surr.numbers["p, one step ahead"] == pytest.approx(0.005)
+    assert surr.result.p_value == pytest.approx(0.01) and surr.result.rejected

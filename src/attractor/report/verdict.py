@@ -40,13 +40,16 @@ Evidence and thresholds
   null does not contain the data's own linear structure (shuffling whole cycles of one period
   breaks the phase of the other lines), so its rejection is not counted either; only a
   pseudo-periodic surrogate rejection is.
-  The cycle-shuffle test's statistic is the nonlinear prediction error *one block of whole cycles
-  ahead* (the report resamples the series to a whole number of samples per cycle when needed, so the
-  shuffled cycles are exchangeable under the null and the test is an exact permutation test): every
-  prediction then crosses a junction between cycles, and the test measures the dependence between
-  successive cycles, which deterministic dynamics (chaos) has and the null has not. A one-step
-  statistic mostly measures the shape within a cycle, which the null keeps: it missed Mackey–Glass
-  (p = 0.63–0.9) in 2 of 20 seeds of the false-positive study although the forecast skill was +1.
+  The cycle-shuffle test uses two statistics on the same surrogates (the report resamples the series
+  to a whole number of samples per cycle when needed, so that the shuffled cycles are exchangeable
+  under the null and each is an exact permutation test): the nonlinear prediction error one step
+  ahead (dynamics broken at the junctions) and one block of whole cycles ahead (every prediction
+  crosses a junction: dependence *between* successive cycles, which chaos has and the null has
+  not). Its p-value is the Bonferroni-adjusted smaller one, ``min(1, 2 min(p1, p2))``, with
+  ``2k + 1`` surrogates so that a strong rejection stays possible. The one-step statistic alone
+  missed Mackey–Glass (p = 0.63–0.9) in 2 of 20 seeds of the false-positive study although the
+  forecast skill was +1; the cycle-ahead one alone misses a cycle longer than the predictability
+  horizon (the Lorenz demo's 3.4-time-unit line: p = 0.7).
   A periodic component is itself predictable, so with **P** the skill **K** corroborates
   only a *strong* rejection or a positive exponent **L**.
 * **L** (positive exponent): a *reliable* largest Lyapunov exponent whose interval lies
