@@ -223,7 +223,7 @@ def main(argv=None) -> int:
     wall = time.perf_counter() - start
     print_table(summarize(rows))
     mode = ("quick (analyze(quick=True): 19 surrogates, no ESN)" if args.quick else
-            "full (99 surrogates, NGRC + ESN forecasts)")
+            "full (99 surrogates, 2 x 199 against the cycle-shuffle null; NGRC + ESN forecasts)")
     print(f"mode: {mode}; figures off; items left out: {', '.join(EXCLUDE)}; N = {args.n}")
     print(f"{len(rows)} analyses in {wall:.0f} s wall ({args.workers} workers); "
           f"mean {np.mean([r['seconds'] for r in rows]):.2f} s per analysis.")

@@ -97,6 +97,12 @@ CASES = [
                                                  surrogate_method="cycle_shuffle", seasonality=True,
                                                  seasonal_kind="periodic", seasonal_period=12.5,
                                                  seasonal_strength=0.85, skill=0.9), V.PERIODIC, "medium", 6),
+    # the cycle-shuffle item's p is Bonferroni-adjusted (2 x the smaller of two): p >= 0.95 is no tail; its own
+    # flag decides (noisy sines: 16 of 50 were mislabelled "mis-specified" before this row was added)
+    ("adjusted-p-high-is-not-misspecified", dict(n=N, surrogate_p=1.0, surrogate_rejected=False, n_surrogates=199,
+                                                 surrogate_method="cycle_shuffle", null_misspecified=False,
+                                                 seasonality=True, seasonal_kind="periodic", skill=0.9),
+     V.PERIODIC, "medium", 6),
     ("positive-lambda-alone-is-not-chaos", dict(n=N, **NOT_REJ, skill=0.02, **LAM_POS, **D2_OK), V.LINEAR,
      "medium", 8),
     ("skill-alone-is-linear-predictability", dict(n=N, **NOT_REJ, skill=0.4), V.LINEAR, "medium", 8),
