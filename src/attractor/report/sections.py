@@ -569,7 +569,8 @@ def _nonlinearity(ctx: Context) -> dict:
             why += (f"; statistics: prediction error 1 and {block} samples ahead (one block"
                     + (f" of {q} cycles)" if q > 1 else ", one cycle)") + ", Bonferroni-adjusted smaller p")
         else:
-            why += f"; statistic: one-step prediction error (too few samples, {y.size} < {need}, to predict a block ahead)"
+            why += (f"; statistic: one-step prediction error (too few samples, {y.size} < {need}, to predict a "
+                    "block ahead)")
         if factor != 1.0:
             why += (f"; resampled by a cubic spline to {block} samples per cycle (factor {factor:.4g}) so that "
                     "every cycle starts at the same phase")
