@@ -244,3 +244,40 @@ def test_api_to_html_and_to_json_are_atomic_and_never_replace_the_input(tmp_path
     a.to_html(tmp_path / "out" / "r.html")           # its own earlier output: replaced
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["r.html", "r.json"]
     assert json.loads((tmp_path / "out" / "r.json").read_text())["data"]["subsampled"] is False
+
+
+# ---------------------------------------------------------------------- issue #19: pre-processing options
+def test_detrend_deseason_and_exclude_item_are_passed_and_recorded(tmp_path):
+    # monthly-like series: 12-sample season + linear trend 0.05 per sample + noise (600 samples)
+    tt = np.arange(600.0)
+    y = np.sin(2 * np.pi * tt / 12) + 0.05 * tt + 0.3 * np.random.default_rng(1).standard_normal(tt.size)
+    pd.DataFrame({"y": y}).to_csv(tmp_path / "s.csv", index=False)
+    out, js = tmp_path / "s.html", tmp_path / "s.json"
+    heavy = [a for k in ("attractor", "lyapunov", "correlation_dimension", "entropy", "forecast")
+             for a in ("--exclude-item", k)]                       # not needed here: keeps the test short
+    r = _run(tmp_path / "s.csv", "--quick", "--detrend", "--deseason", "--exclude-item", "sindy",
+             "--exclude-item", "rqa", *heavy, "--out", out, "--json", js)
+    assert r.exit_code == 0, r.output
+    s = json.loads(js.read_text())
+    assert s["options"]["detrend"] is True and s["options"]["deseason"] is True
+    assert s["options"]["exclude_items"] == sorted(["rqa", "sindy", *heavy[1::2]])
+    notes = " ".join(s["data"]["notes"])
+    assert "detrended" in notes and "period 12" in notes and "Items left out on request: attractor, " in notes
+    items = {k for sec in s["sections"].values() for k in sec["items"]}
+    assert "rqa" not in items and "sindy" not in items and "surrogates" in items
+    html = out.read_text()
+    assert "detrended before the analyses" in html and "Items left out on request" in html
+    # after removing them, the pre-checks find neither the trend (0.05 per sample) nor the season again
+    assert s["sections"]["overview"]["items"]["stationarity"]["numbers"]["trend"] == "none"
+    # without the flags the trend is found and named
+    r = _run(tmp_path / "s.csv", "--quick", "--exclude-item", "sindy", "--exclude-item", "rqa", *heavy, "--out",
+             tmp_path / "t.html", "--json", tmp_path / "t.json")
+    t = json.loads((tmp_path / "t.json").read_text())
+    assert t["options"]["detrend"] is False and t["sections"]["overview"]["items"]["stationarity"]["numbers"][
+        "trend"] != "none"
+
+
+def test_exclude_item_unknown_key_is_a_clear_error(tmp_path):
+    _series_csv(tmp_path / "d.csv")
+    r = _run(tmp_path / "d.csv", "--quick", "--exclude-item", "rqq", "--out", tmp_path / "r.html")
+    assert r.exit_code == 2 and "unknown item(s) to exclude ['rqq']" in r.output and "rqa" in r.output

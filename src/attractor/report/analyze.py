@@ -496,10 +496,17 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
     for w in caught:  # re-issue the data-handling warnings to the caller
         warnings.warn(w.message, w.category, stacklevel=2)
     prepared, pre_notes = _preprocess(prepared, bool(detrend), bool(deseason))
+    excluded = {str(k) for k in ([exclude_items] if isinstance(exclude_items, str) else exclude_items)}
+    item_keys = {ikey for _, _, _, items in SECTION_BUILDERS for ikey, _, _ in items}
+    if excluded - item_keys:
+        raise ValidationError(f"unknown item(s) to exclude {sorted(excluded - item_keys)}; available: "
+                              f"{sorted(item_keys)}.")
+    if excluded:
+        prepared = replace(prepared, notes=tuple(prepared.notes) + (
+            f"Items left out on request: {', '.join(sorted(excluded))}.",))
     name, ref = _resolve_true_system(true_system)
     ctx = Context(prepared, quick=bool(quick), seed=int(seed), reference=ref, true_system=name)
     wanted = None if sections is None else set(sections)
-    excluded = {str(k) for k in ([exclude_items] if isinstance(exclude_items, str) else exclude_items)}
     if wanted is not None:
         unknown = wanted - {s[0] for s in SECTION_BUILDERS} - {"summary"}
         if unknown:

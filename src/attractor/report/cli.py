@@ -37,6 +37,15 @@ def _analyze_command(
     select: Optional[str] = typer.Option(None, "--select", help="NetCDF: nearest grid point, e.g. "
                                                                 "lat=52.5,lon=13.4."),
     mean: Optional[str] = typer.Option(None, "--mean", help="NetCDF: dimensions to average over, e.g. lat,lon."),
+    detrend: bool = typer.Option(False, "--detrend", help="Remove the trend (least-squares line, or first "
+                                                          "differences for a unit root) before every analysis; "
+                                                          "recorded in the report."),
+    deseason: bool = typer.Option(False, "--deseason", help="Remove the detected seasonal cycle (3 harmonics) before "
+                                                            "every analysis; recorded in the report."),
+    exclude_item: Optional[list[str]] = typer.Option(None, "--exclude-item",
+                                                     help="Leave out this report item (repeatable), e.g. "
+                                                          "--exclude-item rqa --exclude-item sindy; recorded in the "
+                                                          "report."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing --out/--json file even if it does not "
                                                       "look like a report (never the input file)."),
 ):
@@ -93,7 +102,8 @@ def _analyze_command(
             warnings.simplefilter("ignore")  # data-handling notes are printed below; item warnings are in the report
             result = analyze(data, dt=dt, columns=columns, time_column=time_column, quick=quick, seed=seed,
                              nan_policy=nan_policy, irregular=irregular, true_system=true_system,
-                             title=title or f"Analysis of {source_title}", progress=progress)
+                             title=title or f"Analysis of {source_title}", progress=progress,
+                             detrend=detrend, deseason=deseason, exclude_items=tuple(exclude_item or ()))
     for note in result.data.notes:
         err_console.print(f"[yellow]note:[/] {note}")
     try:

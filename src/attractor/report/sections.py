@@ -492,22 +492,44 @@ def _choose_null(ctx: Context, x: np.ndarray) -> tuple[np.ndarray, str, dict, bo
 
 
 def _cycles_per_block(period: float, n: int, max_cycles: int = 8, tol: float = 0.1, min_blocks: int = 8) -> int:
-    """Cycles per shuffled block of the cycle-shuffle surrogates.
+    """Cycles per shuffled block when whole blocks fit the sampling grid, else 0.
 
-    Cycle shuffling cuts the series every ``period`` samples at rounded positions; with a period that is
-    not a whole number of samples (12.5, say) every junction carries a phase jump of up to half a sample,
-    which the surrogates have and the data do not, so a purely periodic series is "more predictable than
-    its surrogates" (a false rejection). Blocks of the fewest ``q <= max_cycles`` whole cycles whose length
-    ``q * period`` is within ``tol`` samples of an integer remove the jump (``q = 2`` for 12.5); ``q = 1``
-    when no such ``q`` leaves at least ``min_blocks`` blocks.
+    Cycle shuffling cuts the series at ``round(i * B)`` for blocks of ``B = q * period`` samples. When ``B``
+    is not a whole number of samples the cut falls up to half a sample off the cycle's phase, and the error
+    accumulates from block to block, so the surrogates carry phase jumps at their junctions that the data do
+    not have (a false rejection, for a statistic that predicts across junctions). Returns the fewest
+    ``q <= max_cycles`` whose accumulated cut error over the series, ``|B - round(B)| * n / B``, stays within
+    ``tol`` samples while leaving at least ``min_blocks`` blocks (``q = 2`` for a period of 12.5 samples); 0 when
+    there is none (the series is then resampled, :func:`_whole_cycle_grid`).
     """
     for q in range(1, max_cycles + 1):
         length = q * period
         if length * min_blocks > n:
             break
-        if abs(length - round(length)) <= tol:
+        if abs(length - round(length)) * n / length <= tol:
             return q
-    return 1
+    return 0
+
+
+def _whole_cycle_grid(y: np.ndarray, period: float, n_use: int) -> tuple[np.ndarray, int, float, int]:
+    """Series, block length (whole samples), sampling factor and cycles per block for cycle shuffling.
+
+    If blocks of ``q`` whole cycles fit the sampling grid (:func:`_cycles_per_block`, on the ``n_use`` samples
+    that are tested) the series is returned as it is with ``q`` and ``B = round(q * period)``. Otherwise the
+    series is resampled by a cubic spline onto a grid of exactly ``M = round(period)`` samples per cycle
+    (spacing ``period / M`` old samples, a change of sampling rate of at most ``0.5 / period``), so that every
+    cycle starts at the same phase and the cycle-shuffled surrogates have seamless junctions; ``q = 1``.
+    Returns ``(series, B, factor, q)`` with ``factor`` the new samples per old sample (1 without resampling).
+    """
+    q = _cycles_per_block(period, n_use)
+    if q:
+        return y, int(round(q * period)), 1.0, q
+    from scipy.interpolate import CubicSpline
+
+    m = max(2, int(round(period)))
+    step = period / m
+    grid = np.arange(0.0, y.size - 1 + 1e-9, step)
+    return CubicSpline(np.arange(y.size, dtype=float), y)(grid), m, 1.0 / step, 1
 
 
 def _nonlinearity(ctx: Context) -> dict:
@@ -519,27 +541,56 @@ def _nonlinearity(ctx: Context) -> dict:
     k = 19 if ctx.quick else 99
     y0, method, mkw, trim, why = _choose_null(ctx, x)
     if method == "cycle_shuffle" and max_len >= 8 * mkw["period"]:
-        stride = 1  # junctions between cycles match to half a sample: keep the full sampling
+        stride = 1  # keep the full sampling: the cycles are cut on the sampling grid
     y = y0[::stride][:max_len]
     kwargs = {}
     if "dimension" in ctx.shared:
         kwargs = {"dimension": int(min(ctx.shared["dimension"], 6)), "delay": max(1, int(round(delay / stride)))}
+    ahead = None
     if method == "cycle_shuffle":
-        mkw["period"] /= stride
-        q = _cycles_per_block(mkw["period"], y.size)
-        mkw["period"] *= q
-        why += (f"; blocks of {q} cycles ({mkw['period']:.4g} samples), the fewest whole cycles that span a whole "
-                "number of samples (to 0.1 sample)" if q > 1 else "")
-        if abs(mkw["period"] - round(mkw["period"])) > 0.1:
-            # the junctions carry a phase jump the data do not have: short delay vectors, so that few of them
-            # straddle a junction
-            kwargs["delay"] = 1
-        # else the junctions are seamless for a periodic orbit plus noise independent between cycles (the null),
-        # so delay vectors straddling them are legitimate and the statistic keeps the embedding delay
+        # Null: a strictly periodic cycle plus noise independent between cycles (Theiler 1995). Blocks of whole
+        # cycles on the sampling grid (resampled if needed) make the shuffled cycles exchangeable under the null,
+        # so any statistic gives an exact permutation test. Two are used on the same surrogates: the one-step
+        # prediction error (dynamics broken at the junctions; fails when the cycles join smoothly, as for
+        # Mackey-Glass) and the error one block ahead (every prediction crosses a junction: dependence *between*
+        # cycles; fails when a cycle is longer than the predictability horizon, as for Lorenz's 3.4-time-unit
+        # line). The p-value is the Bonferroni-adjusted smaller of the two, with twice the surrogates so that
+        # the adjusted p can still reach 0.01.
+        k = 2 * k + 1
+        period = mkw["period"] / stride
+        y, block, factor, q = _whole_cycle_grid(y0[::stride], period, y.size)
+        y = y[:max_len]
+        mkw["period"] = float(block)
+        kwargs = {"dimension": kwargs.get("dimension", 3),
+                  "delay": max(1, int(round(kwargs.get("delay", max(1, delay // stride)) * factor)))}
+        need = 2 * (2 * ((kwargs["dimension"] - 1) * kwargs["delay"] + block) + kwargs["dimension"] + 1)
+        if y.size >= need:
+            ahead = dict(kwargs, horizon=block)
+            why += (f"; statistics: prediction error 1 and {block} samples ahead (one block"
+                    + (f" of {q} cycles)" if q > 1 else ", one cycle)") + ", Bonferroni-adjusted smaller p")
+        else:
+            why += (f"; statistic: one-step prediction error (too few samples, {y.size} < {need}, to predict a "
+                    "block ahead)")
+        if factor != 1.0:
+            why += (f"; resampled by a cubic spline to {block} samples per cycle (factor {factor:.4g}) so that "
+                    "every cycle starts at the same phase")
+        elif q > 1:
+            why += f"; blocks of {q} cycles ({block} samples), the fewest whole cycles on the sampling grid"
     res = surrogate_test(y, statistic="nonlinear_prediction", method=method, n_surrogates=k, seed=ctx.seed,
                          statistic_kwargs=kwargs or None, trim=trim, method_kwargs=mkw or None)
+    p_each = None
+    if ahead is not None:
+        res2 = surrogate_test(y, statistic="nonlinear_prediction", method=method, n_surrogates=k, seed=ctx.seed,
+                              statistic_kwargs=ahead, trim=trim, method_kwargs=mkw or None)
+        p_each = (res.p_value, res2.p_value)
+        p_adj = min(1.0, 2.0 * min(p_each))
+        shown = res if res.p_value <= res2.p_value else res2
+        res = dataclasses.replace(shown, p_value=p_adj, rejected=bool(p_adj <= shown.alpha))
+        # the other tail: less predictable than nearly all surrogates by either statistic (Bonferroni, 0.95 level)
+        misspecified = bool(not res.rejected and max(p_each) >= 0.975)
+    else:
+        misspecified = bool(res.p_value >= 0.95)
     ctx.shared["surrogate"] = res
-    misspecified = bool(res.p_value >= 0.95)
     ctx.shared["null_misspecified"] = misspecified
     fig, (ax,) = new_figure(7.5, 2.6)
     if not try_helper("surrogates", "plot_surrogate_test", res, ax):
@@ -557,6 +608,9 @@ def _nonlinearity(ctx: Context) -> dict:
     numbers = {"p-value": _num(res.p_value, 3), "null rejected": bool(res.rejected),
                "null mis-specified": misspecified,
                "data statistic": _num(res.data_statistic), "significance (std units)": _num(res.significance, 3)}
+    if p_each is not None:
+        numbers["p, one step ahead"] = _num(p_each[0], 3)
+        numbers["p, one block ahead"] = _num(p_each[1], 3)
     settings = {"null chosen": res.null_hypothesis, "why": why,
                 "transform": ctx.shared.get("precheck_transform", "auto"), "statistic": res.statistic,
                 "surrogates": f"{k} × {res.method}" + (" (end-matched segment)" if trim else ""),
