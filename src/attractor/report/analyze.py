@@ -426,7 +426,8 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
             nan_policy: str = "interpolate", irregular: str = "index", true_system: Any = None,
             title: str | None = None, progress: Callable[[str, int, int], None] | None = None,
             sections: Sequence[str] | None = None, detrend: bool = False,
-            deseason: bool = False, exclude_items: Sequence[str] = (), figures: bool = True) -> Analysis:
+            deseason: bool = False, exclude_items: Sequence[str] = (), figures: bool = True,
+            neural: bool = False) -> Analysis:
     """Analyse an observed series and collect every result into a report.
 
     Parameters
@@ -474,6 +475,11 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
     figures : bool
         False: no figure is rendered (the report has numbers and text only); for batch
         studies such as ``benchmarks/bench_false_positives.py``, about 3x faster in quick mode.
+    neural : bool
+        Add one neural model (the ``neural`` extra: a NeuralODE on several channels, a GRU on
+        one) to the forecast comparison, fitted on at most the last 3000 training samples.
+        Off by default: loading JAX and training add roughly 10–40 s. Without the extra the
+        forecast item says why the model is left out.
 
     Returns
     -------
@@ -505,7 +511,8 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
         prepared = replace(prepared, notes=tuple(prepared.notes) + (
             f"Items left out on request: {', '.join(sorted(excluded))}.",))
     name, ref = _resolve_true_system(true_system)
-    ctx = Context(prepared, quick=bool(quick), seed=int(seed), reference=ref, true_system=name)
+    ctx = Context(prepared, quick=bool(quick), seed=int(seed), neural=bool(neural), reference=ref,
+                  true_system=name)
     wanted = None if sections is None else set(sections)
     if wanted is not None:
         unknown = wanted - {s[0] for s in SECTION_BUILDERS} - {"summary"}
@@ -541,7 +548,8 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
                                                                   else list(columns)),
                "time_column": time_column, "quick": bool(quick), "seed": int(seed), "nan_policy": nan_policy,
                "irregular": irregular, "true_system": name, "detrend": bool(detrend),
-               "deseason": bool(deseason), "exclude_items": sorted(excluded), "figures": bool(figures)}
+               "deseason": bool(deseason), "exclude_items": sorted(excluded), "figures": bool(figures),
+               "neural": bool(neural)}
     default_title = f"Analysis of {prepared.source}" + (f" ({name})" if name and name not in prepared.source else "")
     return Analysis(data=prepared, sections=tuple(built), findings=tuple(findings), verdict=verdict.label,
                     confidence=verdict.confidence, reasons=tuple(verdict.reasons), comparison=tuple(comparison), options=options,

@@ -46,6 +46,8 @@ def _analyze_command(
                                                      help="Leave out this report item (repeatable), e.g. "
                                                           "--exclude-item rqa --exclude-item sindy; recorded in the "
                                                           "report."),
+    neural: bool = typer.Option(False, "--neural", help="Add a neural model (NeuralODE or GRU; needs the neural "
+                                                        "extra) to the forecast comparison; adds roughly 10-40 s."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing --out/--json file even if it does not "
                                                       "look like a report (never the input file)."),
 ):
@@ -103,7 +105,8 @@ def _analyze_command(
             result = analyze(data, dt=dt, columns=columns, time_column=time_column, quick=quick, seed=seed,
                              nan_policy=nan_policy, irregular=irregular, true_system=true_system,
                              title=title or f"Analysis of {source_title}", progress=progress,
-                             detrend=detrend, deseason=deseason, exclude_items=tuple(exclude_item or ()))
+                             detrend=detrend, deseason=deseason, exclude_items=tuple(exclude_item or ()),
+                             neural=neural)
     for note in result.data.notes:
         err_console.print(f"[yellow]note:[/] {note}")
     try:

@@ -110,6 +110,7 @@ class Context:
     data: PreparedData
     quick: bool = False
     seed: int = 0
+    neural: bool = False   # include a neural model in the forecast comparison (the ``neural`` extra)
     reference: dict = field(default_factory=dict)  # {key: (value, source)} of the true system
     true_system: str | None = None
     shared: dict = field(default_factory=dict)
@@ -1012,9 +1013,9 @@ def _forecast(ctx: Context) -> dict:
         except SkipItem as exc:
             notes.append(str(exc))
     neural: set[str] = set()
-    if ctx.quick:
-        notes.append("The neural model is left out in quick mode (loading JAX and compiling its training step "
-                     "take 5–40 s).")
+    if not ctx.neural:
+        notes.append("The neural model is left out (ask for it with neural=True, or --neural on the command line; "
+                     "loading JAX and training it add roughly 10–40 s).")
     elif n_train < 200:
         notes.append(f"The neural model is left out: {n_train} training samples (it needs 200).")
     else:

@@ -16,7 +16,7 @@ def lorenz():
 
 
 def test_analyze_lists_the_neural_model(lorenz):
-    a = analyze(lorenz, sections=["models"], figures=False)
+    a = analyze(lorenz, sections=["models"], figures=False, neural=True)
     fc = a.item("forecast")
     assert fc.ok, fc.reason
     label = "NeuralODE (neural, width 32)"
@@ -37,10 +37,11 @@ def test_analyze_names_why_the_neural_model_is_left_out(lorenz, monkeypatch):
 
     monkeypatch.setattr(_jax, "load", missing)   # as if the extra were not installed
     x = lorenz.x[:, :1]                           # one channel: the GRU would be the candidate
-    a = analyze(x, dt=0.01, sections=["models"], figures=False)
+    a = analyze(x, dt=0.01, sections=["models"], figures=False, neural=True)
     fc = a.item("forecast")
     assert fc.ok, fc.reason
     assert not any("neural" in k for k in fc.result["models"])
     assert 'The neural model is left out' in fc.text and 'pip install "attractor[neural]"' in fc.text
-    q = analyze(x, dt=0.01, sections=["models"], figures=False, quick=True)
-    assert "neural model is left out in quick mode" in q.item("forecast").text
+    q = analyze(x, dt=0.01, sections=["models"], figures=False, quick=True)   # off unless asked for
+    assert "neural model is left out (ask for it with neural=True" in q.item("forecast").text
+    assert not any("neural" in k for k in q.item("forecast").result["models"])
