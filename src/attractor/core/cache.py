@@ -44,7 +44,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 __all__ = ["CacheWarning", "cache_root", "cache_dir", "load_generated_module", "validate_numba_files",
            "cache_info", "clear_cache", "CacheInfo"]
@@ -455,3 +455,31 @@ def clear_cache() -> int:
         shutil.rmtree(pyc, ignore_errors=True)
     _MODULES.clear()
     return n
+
+
+def module_file(name: str) -> str:
+    """Path of the source file of module ``name`` (without importing it)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        raise ImportError(f"module {name} not found")
+    return spec.origin
+
+
+def codegen_key(definition: tuple, modules: Iterable[str], version: str) -> str:
+    """Cache key of generated code: 24 hex digits of SHA-256 over everything it depends on.
+
+    ``definition`` is the generated system's own data (states, parameters, equations, drivers),
+    ``modules`` the modules whose source shapes the generated code (the spec module, the kernel
+    module, the shared code printer), ``version`` the code generator's version. The installed
+    Numba version is included, since its machine code is cached beside the source.
+    """
+    import numba
+
+    h = hashlib.sha256()
+    h.update(version.encode())
+    h.update(repr(definition).encode())
+    for path in sorted({module_file(m) for m in modules}):
+        h.update(Path(path).read_bytes())
+    h.update(numba.__version__.encode())
+    return h.hexdigest()[:24]
+

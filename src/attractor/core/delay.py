@@ -24,16 +24,14 @@ and :meth:`DelaySystem.delayed_jacobian` for the pointwise quantities, and
 """
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from .cache import codegen_key
 from .errors import AttractorError, ValidationError
 from .expressions import check_identifiers, check_system_name, parse_expression
 from .system import DynamicalSystem, Trajectory
@@ -138,23 +136,8 @@ class DelaySpec:
 
     @cached_property
     def cache_key(self) -> str:
-        h = hashlib.sha256()
-        h.update(_CODEGEN_VERSION.encode())
-        h.update(repr((self.states, self.parameters, self.equations, self.delay, DELAY_DRIVERS)).encode())
-        h.update(Path(__file__).read_bytes())
-        h.update(Path(_module_file(_KERNEL_MODULE)).read_bytes())
-        h.update(Path(_module_file("attractor.core.symbolic")).read_bytes())  # the shared code printer
-        import numba
-
-        h.update(numba.__version__.encode())
-        return h.hexdigest()[:24]
-
-
-def _module_file(name: str) -> str:
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.origin is None:
-        raise ImportError(f"module {name} not found")
-    return spec.origin
+        return codegen_key((self.states, self.parameters, self.equations, self.delay, DELAY_DRIVERS),
+                           (__name__, _KERNEL_MODULE, "attractor.core.symbolic"), _CODEGEN_VERSION)
 
 
 def _generate_source(spec: DelaySpec) -> str:

@@ -27,14 +27,11 @@ memory when it is not writable: see :mod:`attractor.core.cache`.
 """
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from types import ModuleType
 
-from .cache import cache_dir, load_generated_module  # noqa: F401 - re-exported (self-healing cache)
+from .cache import cache_dir, codegen_key, load_generated_module  # noqa: F401 - re-exported (self-healing cache)
 from .errors import ValidationError
 from .expressions import check_identifiers, check_system_name, parse_expression
 
@@ -128,24 +125,8 @@ class SymbolicSpec:
     def cache_key(self) -> str:
         from ..integrate.drivers import DRIVERS
 
-        h = hashlib.sha256()
-        h.update(_CODEGEN_VERSION.encode())
-        h.update(repr((self.kind, self.states, self.parameters, self.equations)).encode())
-        h.update(Path(__file__).read_bytes())
-        for path in sorted({_module_file(d.module) for d in DRIVERS}):
-            h.update(Path(path).read_bytes())
-        h.update(repr(DRIVERS).encode())
-        import numba
-
-        h.update(numba.__version__.encode())
-        return h.hexdigest()[:24]
-
-
-def _module_file(name: str) -> str:
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.origin is None:
-        raise ImportError(f"driver module {name} not found")
-    return spec.origin
+        return codegen_key((self.kind, self.states, self.parameters, self.equations, DRIVERS),
+                           (__name__, *(d.module for d in DRIVERS)), _CODEGEN_VERSION)
 
 
 # ---------------------------------------------------------------------- codegen
