@@ -39,7 +39,7 @@ import numpy as np
 from scipy import stats
 
 from ..core.errors import InsufficientDataError, ReliabilityWarning, ValidationError
-from ..core.validation import as_series, check_positive_int
+from ..core.validation import as_coupled_series, check_positive_int
 
 __all__ = ["GrangerResult", "granger"]
 
@@ -168,17 +168,7 @@ def granger(source, target, condition=None, *, lag: int | None = None, max_lag: 
     max_lag = check_positive_int(max_lag, "max_lag")
     fixed = None if lag is None else check_positive_int(lag, "lag")
     # least squares is scale-equivariant: rescaling by a power of two changes no statistic
-    y = as_series(source, "source", min_length=2, multivariate=False, rescale=True)
-    x = as_series(target, "target", min_length=2, multivariate=False, rescale=True)
-    if x.shape[0] != y.shape[0]:
-        raise ValidationError(f"source has {y.shape[0]} samples but target has {x.shape[0]}; Granger causality "
-                              "needs simultaneous samples of equal length.")
-    z = None
-    if condition is not None:
-        z = as_series(condition, "condition", min_length=2, rescale=True)
-        z = z[:, None] if z.ndim == 1 else z
-        if z.shape[0] != x.shape[0]:
-            raise ValidationError(f"condition has {z.shape[0]} samples but target has {x.shape[0]}.")
+    y, x, z = as_coupled_series(source, target, condition, measure="Granger causality")
     n, c = x.shape[0], 0 if z is None else z.shape[1]
 
     def dof(p: int, start: int) -> int:

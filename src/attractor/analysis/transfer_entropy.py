@@ -92,7 +92,7 @@ from scipy.spatial import cKDTree
 from scipy.special import digamma
 
 from ..core.errors import InsufficientDataError, ReliabilityWarning, ValidationError
-from ..core.validation import as_series, check_positive_float, check_positive_int
+from ..core.validation import as_coupled_series, as_series, check_positive_float, check_positive_int
 
 __all__ = ["TransferEntropyResult", "TE_SURROGATES", "transfer_entropy", "conditional_mutual_information"]
 
@@ -421,17 +421,7 @@ def transfer_entropy(source, target, condition=None, *, target_history: int = 1,
     if not isinstance(surrogate, str) or surrogate not in TE_SURROGATES:
         raise ValidationError(f"unknown surrogate method {surrogate!r}; valid methods are "
                               f"{', '.join(TE_SURROGATES)}.")
-    y = as_series(source, "source", min_length=2, multivariate=False, rescale=True)
-    x = as_series(target, "target", min_length=2, multivariate=False, rescale=True)
-    if y.shape[0] != x.shape[0]:
-        raise ValidationError(f"source has {y.shape[0]} samples but target has {x.shape[0]}; transfer entropy "
-                              "needs simultaneous samples of equal length.")
-    z = None
-    if condition is not None:
-        z = as_series(condition, "condition", min_length=2, rescale=True)
-        z = z[:, None] if z.ndim == 1 else z
-        if z.shape[0] != x.shape[0]:
-            raise ValidationError(f"condition has {z.shape[0]} samples but target has {x.shape[0]}.")
+    y, x, z = as_coupled_series(source, target, condition, measure="transfer entropy")
     n = x.shape[0]
     first = max((k - 1) * tau, (l_hist - 1) * tau + u - 1, (m - 1) * tau if z is not None else 0)
     newest = np.arange(first, n - 1)

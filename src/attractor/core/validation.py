@@ -216,6 +216,29 @@ def as_series(x: Any, name: str = "x", *, min_length: int = 2, allow_constant: b
     return _check_series(arr, name, min_length, allow_constant)
 
 
+def as_coupled_series(source: Any, target: Any, condition: Any = None, *, measure: str = "this measure",
+                      min_length: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Validate a source, a target and an optional conditioning series for a coupling measure.
+
+    Returns ``(source, target, condition)``: the source and target as 1-D float arrays, the
+    condition as a 2-D ``(n, channels)`` array or None. Each is rescaled by a power of two
+    (exact; the measures using this are scale-equivariant) and all must have the same length
+    (simultaneous samples), else :class:`ValidationError` naming ``measure``.
+    """
+    y = as_series(source, "source", min_length=min_length, multivariate=False, rescale=True)
+    x = as_series(target, "target", min_length=min_length, multivariate=False, rescale=True)
+    if x.shape[0] != y.shape[0]:
+        raise ValidationError(f"source has {y.shape[0]} samples but target has {x.shape[0]}; {measure} "
+                              "needs simultaneous samples of equal length.")
+    z = None
+    if condition is not None:
+        z = as_series(condition, "condition", min_length=min_length, rescale=True)
+        z = z[:, None] if z.ndim == 1 else z
+        if z.shape[0] != x.shape[0]:
+            raise ValidationError(f"condition has {z.shape[0]} samples but target has {x.shape[0]}.")
+    return y, x, z
+
+
 def as_series_scaled(x: Any, name: str = "x", *, min_length: int = 2, allow_constant: bool = False,
                      multivariate: bool = True) -> tuple[np.ndarray, int]:
     """Like :func:`as_series` with ``rescale=True``, also returning the power of two removed.
