@@ -17,7 +17,9 @@ from _sde_data import em_1d, ou_exact
 from attractor import InsufficientDataError, ReliabilityWarning, ValidationError
 from attractor.analysis import (kramers_rate, markov_test, mean_first_passage_time, potential_landscape,
                                 stationary_density, transition_rates)
-from attractor.learn import LangevinRegression, LangevinSystem
+from attractor.core.stochastic import StochasticSystem
+from attractor.learn import LangevinRegression
+from attractor.learn.stochastic import langevin_spec
 from attractor.learn.libraries import PolynomialLibrary
 
 
@@ -92,14 +94,15 @@ def test_potential_2d_and_simulated_density():
     fc[0, names.index("x")], fc[0, names.index("x^3")] = 1, -1   # f = −∇(x⁴/4 − x²/2 + y²/2)
     fc[1, names.index("y")] = -1
     gl = PolynomialLibrary(0)
-    model = LangevinSystem("dw2", ("x", "y"), lib, fc, gl, np.full((2, 1), 0.5), x0=[1.0, 0.0], dt=0.05)
+    model = StochasticSystem(langevin_spec("dw2", ("x", "y"), lib, fc, gl, np.full((2, 1), 0.5)), {}, x0=[1.0, 0.0],
+                             dt=0.05)
     pl = potential_landscape(model, x_range=(-2, 2), y_range=(-2, 2), n_points=101)
     assert pl.gradient and pl.curl < 1e-3
     rot = fc.copy()
     rot[0, names.index("y")], rot[1, names.index("x")] = -1, 1
     with pytest.warns(ReliabilityWarning, match="gradient"):
-        pl = potential_landscape(LangevinSystem("rot", ("x", "y"), lib, rot, gl, np.full((2, 1), 0.5)),
-                                 x_range=(-2, 2), y_range=(-2, 2), n_points=101)
+        rot_model = StochasticSystem(langevin_spec("rot", ("x", "y"), lib, rot, gl, np.full((2, 1), 0.5)), {})
+        pl = potential_landscape(rot_model, x_range=(-2, 2), y_range=(-2, 2), n_points=101)
     assert not pl.gradient
     sd = stationary_density(model, n_samples=5000, dt=0.05, bins=10, seed=1)
     assert sd.method == "simulation" and sd.density.shape == (10, 10)
