@@ -17,7 +17,9 @@ from _sde_data import em_1d, ou_exact
 from attractor import InsufficientDataError, ReliabilityWarning, ValidationError
 from attractor.analysis import (kramers_rate, markov_test, mean_first_passage_time, potential_landscape,
                                 stationary_density, transition_rates)
-from attractor.learn import LangevinRegression, LangevinSystem
+from attractor.core.stochastic import StochasticSystem
+from attractor.learn import LangevinRegression
+from attractor.learn.stochastic import langevin_spec
 from attractor.learn.libraries import PolynomialLibrary
 
 
@@ -48,11 +50,17 @@ def test_first_passage_and_kramers():
     assert mf_left.time == pytest.approx(mf.time, rel=1e-3)
 
 
-def test_double_well_escape_rate_of_fitted_model():
-    """Issue #14: the escape rate of the fitted model within 15 % of the rate counted in the data."""
+@pytest.fixture(scope="module")
+def double_well_fit():
+    """Double well dx = (x − x³) dt + √(2D) dW, D = 0.25, 10⁶ EM samples at dt = 0.01, and its fit."""
     dt, D = 0.01, 0.25
     x = em_1d(1_000_000, dt, [0, 1, 0, -1], [2 * D], seed=3)
-    m = LangevinRegression().fit(x, dt)
+    return x, dt, LangevinRegression().fit(x, dt)
+
+
+def test_double_well_escape_rate_of_fitted_model(double_well_fit):
+    """Issue #14: the escape rate of the fitted model within 15 % of the rate counted in the data."""
+    x, dt, m = double_well_fit
     model = m.to_system()
     counted = transition_rates(x, dt, -0.5, 0.5)
     assert counted.n_up > 300
@@ -65,6 +73,52 @@ def test_double_well_escape_rate_of_fitted_model():
     assert np.max(np.abs(np.interp(c, sd.x, sd.density) - h)) < 0.05 * h.max()
     pl = potential_landscape(model, x_range=(-2, 2))
     assert np.allclose(np.sort(pl.minima), [-1, 1], atol=0.05) and np.allclose(pl.maxima, [0], atol=0.05)
+
+
+def test_fitted_double_well_is_a_stochastic_system(double_well_fit):
+    """The fitted model is one StochasticSystem (exact coefficients), simulates reproducibly with SRA1
+    and Euler–Maruyama, and its simulated escape rate agrees with the data's and the previous model's.
+
+    Escape rates are counted with ``transition_rates`` (core-to-core, cores at ±0.5) as in the test
+    above. Previous implementation (the NumPy Euler–Maruyama ``LangevinSystem.trajectory`` that
+    ``to_system`` returned before the unification; 200 000 samples at dt = 0.05, substeps=5,
+    x0 = −1, seed=11): rate_up = 0.09474 (460 transitions), measured once and hard-coded here.
+    Statistical error of a count of ~450 transitions: ~5 %; tolerance 15 % as above.
+    """
+    x, dt, m = double_well_fit
+    model = m.to_system()
+    assert isinstance(model, StochasticSystem) and model.noise == "additive"  # Σ fitted as a constant
+    # the spec carries the fitted doubles exactly
+    probe = np.linspace(-1.5, 1.5, 7)[:, None]
+    assert np.allclose(np.array([model.rhs(p) for p in probe]), m.drift(probe), rtol=1e-14, atol=1e-14)
+    assert np.allclose(model.diffusion_matrix(probe).reshape(-1), m.diffusion(probe).reshape(-1), rtol=1e-14)
+    assert model.metadata["data_range"] == m.data_range_.tolist() and model.metadata["diffusion_positive"]
+    counted = transition_rates(x, dt, -0.5, 0.5)
+    previous = 0.09474
+    for method in ("sra", "em"):
+        a = model.trajectory(200_000, dt=0.05, x0=[-1.0], seed=11, method=method)
+        b = model.trajectory(200_000, dt=0.05, x0=[-1.0], seed=11, method=method)
+        assert np.array_equal(a.x, b.x) and a.x.shape == (200_000, 1)
+        assert not np.array_equal(model.trajectory(50, dt=0.05, x0=[-1.0], seed=12, method=method).x, a.x[:50])
+        sim = transition_rates(a.x.reshape(-1), 0.05, -0.5, 0.5)
+        assert sim.n_up > 300, method
+        assert abs(sim.rate_up / counted.rate_up - 1) < 0.15, (method, sim.rate_up, counted.rate_up)
+        assert abs(sim.rate_up / previous - 1) < 0.15, (method, sim.rate_up, previous)
+
+
+def test_fitted_model_with_negative_diffusion_is_clipped():
+    """Where a fitted Σ polynomial is negative the noise is clipped to 0 (G = sqrt(Max(Σ, 0)))
+    and ``diffusion_positive`` is recorded False; simulation stays finite."""
+    lib = PolynomialLibrary(2)
+    spec = langevin_spec("neg", ("x",), PolynomialLibrary(1), [[0.0, -1.0]], lib, [[0.1, 0.0, -1.0]])
+    model = StochasticSystem(spec, {}, x0=[0.0])
+    assert model.noise == "multiplicative"
+    assert model.diffusion_matrix([0.2])[0, 0] == pytest.approx(0.1 - 0.04, rel=1e-14)
+    assert model.diffusion([0.5])[0, 0] == 0.0 and model.diffusion_matrix([-2.0])[0, 0] == 0.0
+    tr = model.trajectory(2000, dt=0.01, seed=0, method="em")
+    assert np.all(np.isfinite(tr.x)) and np.abs(tr.x).max() < 1.0  # |x| ≤ √0.1 region holds the noise
+    with pytest.raises(ValidationError):
+        langevin_spec("bad", ("x",), PolynomialLibrary(1), [[0.0, -1.0, 2.0]], lib, [[0.1, 0.0, -1.0]])
 
 
 def test_markov_test():
@@ -92,14 +146,15 @@ def test_potential_2d_and_simulated_density():
     fc[0, names.index("x")], fc[0, names.index("x^3")] = 1, -1   # f = −∇(x⁴/4 − x²/2 + y²/2)
     fc[1, names.index("y")] = -1
     gl = PolynomialLibrary(0)
-    model = LangevinSystem("dw2", ("x", "y"), lib, fc, gl, np.full((2, 1), 0.5), x0=[1.0, 0.0], dt=0.05)
+    model = StochasticSystem(langevin_spec("dw2", ("x", "y"), lib, fc, gl, np.full((2, 1), 0.5)), {}, x0=[1.0, 0.0],
+                             dt=0.05)
     pl = potential_landscape(model, x_range=(-2, 2), y_range=(-2, 2), n_points=101)
     assert pl.gradient and pl.curl < 1e-3
     rot = fc.copy()
     rot[0, names.index("y")], rot[1, names.index("x")] = -1, 1
     with pytest.warns(ReliabilityWarning, match="gradient"):
-        pl = potential_landscape(LangevinSystem("rot", ("x", "y"), lib, rot, gl, np.full((2, 1), 0.5)),
-                                 x_range=(-2, 2), y_range=(-2, 2), n_points=101)
+        rot_model = StochasticSystem(langevin_spec("rot", ("x", "y"), lib, rot, gl, np.full((2, 1), 0.5)), {})
+        pl = potential_landscape(rot_model, x_range=(-2, 2), y_range=(-2, 2), n_points=101)
     assert not pl.gradient
     sd = stationary_density(model, n_samples=5000, dt=0.05, bins=10, seed=1)
     assert sd.method == "simulation" and sd.density.shape == (10, 10)

@@ -414,6 +414,18 @@ class StochasticSystem(DynamicalSystem):
         self.compiled.g(float(t), x, self._p, out)
         return out
 
+    def diffusion_matrix(self, x, t: float = 0.0) -> np.ndarray:
+        """Noise covariance rate ``Σ(x, t) = G Gᵀ``, shape (n, n) (``g²`` in 1-D, as a 1 × 1 array).
+
+        ``x`` of shape (n,), or (k, n) for k states at once (then shape (k, n, n)).
+        """
+        arr = np.asarray(x, dtype=float)
+        if arr.ndim == 2:
+            return np.array([self.diffusion_matrix(row, t) for row in arr]).reshape(-1, self.dimension,
+                                                                                   self.dimension)
+        G = self.diffusion(x, t)
+        return G @ G.T
+
     def diffusion_jacobian(self, x, t: float = 0.0) -> np.ndarray:
         """Exact ``∂G_ij/∂x_k`` at ``x``, shape (n, m, n)."""
         x = self._check_state(x)

@@ -49,19 +49,20 @@ import math
 import time
 import warnings
 from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
 from ..core.errors import InsufficientDataError, ReliabilityWarning, ValidationError
-from ..core.system import DynamicalSystem
 from ..core.validation import (as_float_array, as_series, check_positive_float, check_positive_int,
                                check_time_vector, check_uniform_sampling)
 from .libraries import Library, PolynomialLibrary
 from .optimizers import STLSQ
 
-__all__ = ["kramers_moyal", "KramersMoyalResult", "LangevinRegression", "LangevinSystem",
+if TYPE_CHECKING:  # pragma: no cover
+    from ..core.stochastic import StochasticSpec, StochasticSystem
+
+__all__ = ["kramers_moyal", "KramersMoyalResult", "LangevinRegression", "langevin_spec",
            "ResidualCheck"]
 
 #: Pawula ratio E[Δ⁴] / (3 E[Δ²]²) above which increments are called non-Gaussian (jumps).
@@ -481,106 +482,52 @@ class ResidualCheck:
     adequate: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
 
-class LangevinSystem(DynamicalSystem):
-    """A fitted Itô SDE ``dx = f(x) dt + G(x) dW`` with diagonal ``G``, as a DynamicalSystem.
+def _poly_expression(exprs, coef) -> str:
+    """``c_1*(e_1) + c_2*(e_2) + ...`` over the non-zero coefficients, floats written with ``repr``
+    (exactly the fitted doubles); ``"0"`` when all vanish."""
+    import sympy as sp
 
-    ``rhs(x)`` is the drift ``f`` (deterministic analyses read it), ``diffusion(x)`` the
-    matrix ``G`` (diagonal, ``G_ii = sqrt(max(Σ_ii, 0))``), ``diffusion_matrix(x)`` ``Σ = G Gᵀ``.
-    Built by :meth:`LangevinRegression.to_system`.
+    parts = [f"{float(c)!r}*({sp.sstr(e)})" for c, e in zip(coef, exprs) if c != 0]
+    return " + ".join(parts) if parts else "0"
+
+
+def langevin_spec(name: str, state_names: Sequence[str], drift_library: Library, drift_coef,
+                  diffusion_library: Library, diffusion_coef) -> "StochasticSpec":
+    """The :class:`~attractor.core.stochastic.StochasticSpec` of a Langevin model.
+
+    Drift ``f_i = Σ_k ξ_ik θ_k(x)`` and diagonal noise ``G_ii = sqrt(Max(Σ_ii(x), 0))`` with
+    ``Σ_ii = Σ_k η_ik φ_k(x)`` (Itô). The clip at 0 keeps the model defined where a fitted
+    ``Σ_ii`` polynomial dips below 0 (:attr:`LangevinRegression.diffusion_positive_` is False,
+    or outside the data range): there the noise is switched off. A constant ``Σ_ii`` simplifies
+    to a constant ``G_ii`` (additive noise, so ``method="sra"`` applies).
+
+    Parameters
+    ----------
+    name : str
+    state_names : sequence of str
+        Valid identifiers (not ``t``).
+    drift_library, diffusion_library : Library
+        Fitted libraries (their ``expressions`` give the features symbolically).
+    drift_coef, diffusion_coef : array_like, (d, n_features)
+
+    Returns
+    -------
+    StochasticSpec
     """
+    import sympy as sp
 
-    kind = "stochastic"
+    from ..core.stochastic import StochasticSpec
 
-    def __init__(self, name, state_names, drift_library, drift_coef, diffusion_library, diffusion_coef,
-                 x0=None, dt=0.01, metadata=None):
-        self.name = name
-        self.state_names = tuple(state_names)
-        self.dimension = len(self.state_names)
-        self._fl, self._gl = drift_library, diffusion_library
-        self._fc = np.array(drift_coef, float)
-        self._gc = np.array(diffusion_coef, float)
-        self.parameters = MappingProxyType({})
-        self.default_x0 = None if x0 is None else np.array(x0, float)
-        self.default_dt = float(dt)
-        meta = dict(metadata or {})
-        meta.setdefault("noise", "diagonal")
-        meta.setdefault("interpretation", "ito")
-        self.metadata = MappingProxyType(meta)
-
-    def _states(self, x) -> tuple[np.ndarray, bool]:
-        arr = as_float_array(x, "x", ndim=(1, 2), check_magnitude=False)
-        single = arr.ndim == 1
-        arr = arr[None, :] if single else arr
-        if arr.shape[1] != self.dimension:
-            raise ValidationError(f"x has {arr.shape[1]} components but the system has dimension {self.dimension}.")
-        return arr, single
-
-    def rhs(self, x, t: float = 0.0) -> np.ndarray:
-        """Drift ``f(x)``; ``x`` of shape (d,) or (m, d)."""
-        arr, single = self._states(x)
-        out = self._fl.transform(arr) @ self._fc.T
-        return out[0] if single else out
-
-    def evaluate(self, x, t: float = 0.0) -> np.ndarray:
-        return self.rhs(x, t)
-
-    def diffusion_matrix(self, x) -> np.ndarray:
-        """``Σ(x) = G Gᵀ`` (diagonal), shape (d, d) or (m, d, d); entries may be < 0 where the fit is poor."""
-        arr, single = self._states(x)
-        s = self._gl.transform(arr) @ self._gc.T
-        out = np.zeros((arr.shape[0], self.dimension, self.dimension))
-        idx = np.arange(self.dimension)
-        out[:, idx, idx] = s
-        return out[0] if single else out
-
-    def diffusion(self, x, t: float = 0.0) -> np.ndarray:
-        """Noise matrix ``G(x)`` (diagonal, ``sqrt(max(Σ_ii, 0))``), shape (d, d) or (m, d, d)."""
-        S = self.diffusion_matrix(x)
-        idx = np.arange(self.dimension)
-        G = np.zeros_like(S)
-        G[..., idx, idx] = np.sqrt(np.maximum(S[..., idx, idx], 0.0))
-        return G
-
-    def trajectory(self, n: int, dt: float | None = None, x0=None, transient: float = 0.0, *,
-                   seed=None, substeps: int = 10, **kwargs: Any):
-        """Euler–Maruyama simulation with ``substeps`` steps per output step (seeded).
-
-        ``x0`` of shape (d,) or (m, d) (an ensemble: ``x`` of shape (m, n, d)). Returns a
-        :class:`~attractor.Trajectory`.
-        """
-        from ..core.system import Trajectory
-
-        n = check_positive_int(n, "n")
-        dt = self.default_dt if dt is None else check_positive_float(dt, "dt")
-        substeps = check_positive_int(substeps, "substeps")
-        x0 = self.default_x0 if x0 is None else x0
-        if x0 is None:
-            raise ValidationError("x0 is required (the model has no default initial state).")
-        arr, single = self._states(x0)
-        rng = np.random.default_rng(seed)
-        h = dt / substeps
-        sq = math.sqrt(h)
-        state = arr.copy()
-        n_tr = int(round(check_positive_float(transient, "transient", allow_zero=True) / dt))
-        out = np.empty((arr.shape[0], n, self.dimension))
-        for k in range(n_tr + n):
-            for _ in range(substeps):
-                f = self._fl._transform(state) @ self._fc.T  # validated once above; no per-step checks
-                s = np.sqrt(np.maximum(self._gl._transform(state) @ self._gc.T, 0.0))
-                state = state + f * h + s * sq * rng.standard_normal(state.shape)
-            if not np.all(np.isfinite(state)):
-                from ..core.errors import DivergenceError
-
-                raise DivergenceError(f"{self.name}: the simulation diverged at t = {(k + 1) * dt:g}.",
-                                      t=(k + 1) * dt)
-            if k >= n_tr:
-                out[:, k - n_tr] = state
-        tt = dt * (n_tr + 1 + np.arange(n))
-        x = out[0] if single else out
-        return Trajectory(t=tt, x=x, system=self.name, state_names=self.state_names)
-
-    def equations(self, precision: int = 4) -> list[str]:
-        return _sde_equations(self.state_names, self._fl, self._fc, self._gl, self._gc, precision)
+    states = tuple(str(s) for s in state_names)
+    symbols = [sp.Symbol(s, real=True) for s in states]
+    fe, ge = drift_library.expressions(symbols), diffusion_library.expressions(symbols)
+    fc, gc = np.asarray(drift_coef, float), np.asarray(diffusion_coef, float)
+    if fc.shape != (len(states), len(fe)) or gc.shape != (len(states), len(ge)):
+        raise ValidationError(f"coefficients of shape {fc.shape} and {gc.shape} do not match {len(states)} states "
+                              f"and libraries of {len(fe)} and {len(ge)} features.")
+    drift = tuple(_poly_expression(fe, fc[i]) for i in range(len(states)))
+    diffusion = tuple(f"sqrt(Max({_poly_expression(ge, gc[i])}, 0))" for i in range(len(states)))
+    return StochasticSpec(name, states, (), drift, diffusion, "ito")
 
 
 def _poly_text(names, coef, precision) -> str:
@@ -797,7 +744,7 @@ class LangevinRegression:
         self.diffusion_positive_ = pos
         if not pos:
             warnings.warn("the fitted diffusion goes negative inside the data range: the model is not a valid SDE "
-                          "there (simulation clips it at 0); use a smaller diffusion library or more data.",
+                          "there (the model's noise is clipped at 0 there); use a smaller diffusion library or more data.",
                           ReliabilityWarning, stacklevel=2)
         self._data = (X0, D)
         return self
@@ -815,7 +762,8 @@ class LangevinRegression:
     def drift(self, x) -> np.ndarray:
         """Fitted drift at states ``x`` (m,) in 1-D or (m, d)."""
         self._check_fitted()
-        return self.to_system().rhs(np.asarray(x, float).reshape(-1, len(self.state_names_)))
+        X = as_float_array(x, "x", ndim=(1, 2)).reshape(-1, len(self.state_names_))
+        return self.drift_library_.transform(X) @ self.drift_coef_.T
 
     def diffusion(self, x) -> np.ndarray:
         """Fitted ``Σ_ii`` at states ``x``: (m,) in 1-D, else (m, d)."""
@@ -823,12 +771,25 @@ class LangevinRegression:
         X = as_float_array(x, "x", ndim=(1, 2)).reshape(-1, len(self.state_names_))
         return self.diffusion_library_.transform(X) @ self.diffusion_coef_.T
 
-    def to_system(self, name: str = "Langevin model") -> LangevinSystem:
-        """The fitted SDE as a :class:`LangevinSystem` (drift ``rhs``, noise ``diffusion``, ``trajectory``)."""
+    def to_system(self, name: str = "Langevin model", x0=None) -> "StochasticSystem":
+        """The fitted SDE as a :class:`~attractor.core.stochastic.StochasticSystem`.
+
+        Its spec (:func:`langevin_spec`) holds the fitted polynomials with the exact
+        coefficients: drift ``rhs`` (and its exact ``jacobian``), noise ``diffusion(x)``
+        ``G = diag(sqrt(Max(Σ_ii, 0)))``, ``diffusion_matrix(x)`` ``Σ = G Gᵀ`` (clipped at 0 where
+        the fitted ``Σ_ii`` is negative, see :attr:`diffusion_positive_`), and ``trajectory``
+        with the compiled, seeded schemes (``method="em"``, ``"milstein"``, or ``"sra"`` when
+        ``Σ`` is constant). ``metadata["data_range"]`` is the fitted range per state.
+        """
         self._check_fitted()
-        return LangevinSystem(name, self.state_names_, self.drift_library_, self.drift_coef_,
-                              self.diffusion_library_, self.diffusion_coef_, x0=self.x0_, dt=self.dt_,
-                              metadata={"data_range": self.data_range_.tolist()})
+        from ..core.stochastic import StochasticSystem
+
+        spec = langevin_spec(name, self.state_names_, self.drift_library_, self.drift_coef_,
+                             self.diffusion_library_, self.diffusion_coef_)
+        meta = {"data_range": self.data_range_.tolist(), "noise": "diagonal",
+                "diffusion_positive": bool(self.diffusion_positive_),
+                "description": "learned by Langevin regression", "learned_by": "attractor.learn.LangevinRegression"}
+        return StochasticSystem(spec, {}, x0=self.x0_ if x0 is None else x0, dt=self.dt_, metadata=meta)
 
     def residual_check(self) -> ResidualCheck:
         """Normalised residuals of the fit (see :class:`ResidualCheck`)."""
