@@ -489,8 +489,6 @@ class StochasticSystem(DynamicalSystem):
         E.g. ``system("OU").closed_form("stationary_variance")`` is ``sigma**2/(2*theta)``.
         The expression is read by the safe parser.
         """
-        import sympy as sp
-
         forms = dict(self.metadata.get("closed_forms", {}))
         if key not in forms:
             raise KeyError(f"{self.name} has no closed form {key!r}; available: {sorted(forms) or 'none'}.")
