@@ -183,6 +183,7 @@ def test_five_million_row_csv_stays_under_1_5_gb(tmp_path):
                          env={**__import__("os").environ, "PYTHONPATH": "src"})
     assert out.returncode == 0, out.stderr[-2000:]
     rss_kb = int(out.stdout.split("RSS")[1].split()[0])
+    print("peak RSS", rss_kb / 2 ** 20, "GB")
     assert rss_kb < 1.5 * 2 ** 20, f"peak RSS {rss_kb / 2 ** 20:.2f} GB"
     assert "SUB True 200000 5000000" in out.stdout
     assert "SUBSAMPLED: the data have 5000000 rows" in (tmp_path / "big.html").read_text()
