@@ -42,6 +42,8 @@ def _ens_obs(obs, ensemble, min_obs_ndim: int = 0) -> tuple[np.ndarray, np.ndarr
                               f"got ensemble {x.shape} for obs {y.shape}.")
     if x.shape[0] < 2:
         raise ValidationError(f"an ensemble needs at least 2 members; got {x.shape[0]}.")
+    if y.size == 0:
+        raise ValidationError(f"obs is empty (shape {y.shape}); nothing to score.")
     return y, x
 
 
