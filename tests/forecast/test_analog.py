@@ -38,3 +38,22 @@ def test_errors():
         AnalogForecaster().forecast_ensemble(np.zeros(5), 3)
     with pytest.raises(ValidationError):
         AnalogForecaster(k=50).fit(np.arange(20.0))
+
+
+def test_forecast_ensemble_modes():
+    from attractor.forecast import LinearAR, Persistence, forecast
+    t = np.arange(600)
+    x = np.sin(2 * np.pi * t / 50)
+    ana = AnalogForecaster(delays=4, k=3, seed=0).fit(x[:500])
+    ens = forecast(ana, x[400:500], 10, n_samples=5)
+    assert ens.shape == (5, 10, 1)
+    p = Persistence().fit(x[:500])
+    with pytest.raises(ValidationError, match="no probabilistic mode"):
+        forecast(p, x[:500], 10, n_samples=5)
+    # persistence of a perturbed last value: members spread = perturbation * std(history) exactly
+    pe = forecast(p, x[:500], 3, n_samples=4000, perturbation=0.1, seed=1)
+    assert pe.shape == (4000, 3, 1)
+    assert np.std(pe[:, 0, 0]) == pytest.approx(0.1 * np.std(x[:500]), rel=0.05)
+    np.testing.assert_array_equal(pe, forecast(p, x[:500], 3, n_samples=4000, perturbation=0.1, seed=1))
+    with pytest.raises(ValidationError):
+        forecast(p, x[:500], 3, n_samples=1, perturbation=0.1)
