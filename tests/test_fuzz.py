@@ -328,6 +328,13 @@ ENTRY_POINTS = {
     "state_space_kl": lambda x: attractor.metrics.state_space_kl(x, _y_pred(x)),
     "power_spectrum_distance": lambda x: attractor.metrics.power_spectrum_distance(x, _y_pred(x)),
     "score_forecast": lambda x: attractor.metrics.score_forecast(x, _y_pred(x), dt=0.01),
+    # probabilistic scores (issue #15): a two-member ensemble of x and its reversal
+    "crps_ensemble": lambda x: attractor.metrics.crps_ensemble(x, [x, _y_pred(x)], fair=True),
+    "energy_score": lambda x: attractor.metrics.energy_score(x, [x, _y_pred(x)]),
+    "variogram_score": lambda x: attractor.metrics.variogram_score(x, [x, _y_pred(x)]),
+    "spread_skill_ratio": lambda x: attractor.metrics.spread_skill_ratio(x, [x, _y_pred(x)]),
+    "rank_histogram": lambda x: attractor.metrics.rank_histogram(x, [x, _y_pred(x)]),
+    "pit_uniformity_test": lambda x: attractor.metrics.pit_uniformity_test(x, [x, _y_pred(x)]).p_value,
     # training (issue #16)
     "objective_from_functions(theta0=x)": lambda x: attractor.training.objective_from_functions(
         lambda t: float(np.sum(t ** 2)), lambda t: 2 * t, x, hvp=lambda t, v: 2 * v).loss(),

@@ -6,5 +6,8 @@ from . import metrics  # noqa: F401
 from .metrics import *  # noqa: F401,F403
 from .protocol import *  # noqa: F401,F403
 from . import protocol as _protocol
+from .scores import *  # noqa: F401,F403
+from . import scores as _scores
+from .analog import AnalogForecaster  # noqa: F401
 
-__all__ = ["metrics", *metrics.__all__, *_protocol.__all__]
+__all__ = ["metrics", *metrics.__all__, *_protocol.__all__, *_scores.__all__, "AnalogForecaster"]

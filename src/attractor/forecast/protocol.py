@@ -282,8 +282,16 @@ def _flag_divergence(out: np.ndarray, model) -> np.ndarray:
     return out
 
 
-def forecast(model, history, horizon: int, *, dt: float | None = None) -> np.ndarray:
+def forecast(model, history, horizon: int, *, dt: float | None = None, n_samples: int | None = None,
+             perturbation: float | None = None, seed: int | None = 0) -> np.ndarray:
     """Forecast ``horizon`` samples after ``history`` with a fitted model.
+
+    With ``n_samples`` given it returns an ensemble of shape ``(n_samples, horizon, n_channels)``:
+    from ``model.forecast_ensemble(history, horizon, n_samples)`` when the model has a
+    probabilistic mode (e.g. :class:`~attractor.forecast.AnalogForecaster`), else, when
+    ``perturbation`` is given, a perturbed-initial-condition ensemble: each member forecasts from
+    ``history + perturbation * std(history) * N(0, 1)`` (per channel, seeded by ``seed``). A
+    deterministic model without ``perturbation`` raises :class:`ValidationError`.
 
     Parameters
     ----------
@@ -306,6 +314,19 @@ def forecast(model, history, horizon: int, *, dt: float | None = None) -> np.nda
     """
     horizon = check_positive_int(horizon, "horizon")
     h = _as_2d(history, "history", check_magnitude=False)   # the model checks the magnitudes it supports
+    if n_samples is not None:
+        m = check_positive_int(n_samples, "n_samples", minimum=2)
+        if hasattr(model, "forecast_ensemble") and callable(model.forecast_ensemble):
+            return np.asarray(model.forecast_ensemble(h, horizon, m), dtype=float).reshape(m, horizon, -1)
+        if perturbation is None:
+            raise ValidationError(f"{type(model).__name__} has no probabilistic mode (forecast_ensemble); pass "
+                                  "perturbation=<noise level, in units of the history's std> for a "
+                                  "perturbed-initial-condition ensemble.")
+        level = check_positive_float(perturbation, "perturbation")
+        rng = np.random.default_rng(seed)
+        scale = level * np.std(h, axis=0)
+        return np.stack([forecast(model, h + scale * rng.standard_normal(h.shape), horizon, dt=dt)
+                         for _ in range(m)])
     need = required_history(model)
     if h.shape[0] < need:
         raise InsufficientDataError(f"history has {h.shape[0]} samples; {type(model).__name__} needs at least "
