@@ -43,3 +43,26 @@ def test_ou_is_linear():
     res = _item(a).result
     assert res["drift_kind"] == "linear"
     assert res["markov_diffusion"]
+
+
+def test_verdict_double_well_is_stochastic_bistable_never_chaos():
+    traj = attractor.system("double_well").trajectory(10000, seed=3, dt=0.05)
+    x = np.asarray(traj.x).reshape(traj.n_times, -1)[:, 0]
+    v = analyze(x, dt=0.05, quick=True, seed=0, figures=False).verdict
+    assert "stochastic" in v and "bistable" in v and "chaos" not in v
+
+
+def test_verdict_ou_is_stochastic_linear():
+    rng = np.random.default_rng(0)
+    n, a_ = 8000, np.exp(-0.01)
+    y = np.zeros(n)
+    for i in range(1, n):
+        y[i] = a_ * y[i - 1] + np.sqrt(1 - a_ ** 2) * rng.normal()
+    v = analyze(y, dt=0.01, quick=True, seed=0, figures=False).verdict
+    assert "stochastic" in v and "linear" in v and "nonlinear" not in v
+
+
+def test_verdict_white_noise_makes_no_nonlinear_claim():
+    from attractor.report.verdict import CLAIM_LABELS
+    v = analyze(np.random.default_rng(0).normal(size=5000), dt=1.0, quick=True, seed=0, figures=False).verdict
+    assert v not in CLAIM_LABELS and "nonlinear" not in v and "chaos" not in v

@@ -84,7 +84,9 @@ row   condition                                                  label (confiden
                                                                  by the fitted drift: >= 2 stable zeros in the
                                                                  data range / other nonlinear / linear only
                                                                  (medium if n >= 2000, else low); checked before
-                                                                 rows 7 and 8, never before rows 1-6
+                                                                 rows 7 and 8, and before row 5 only for a bistable
+                                                                 drift without **P** (hops between wells look
+                                                                 like a trend); never before rows 1-4 or 6
 ====  =========================================================  ===============================================
 
 A strong rejection (row 7) is not overturned by a forecast skill <= 0 alone (the forecast
@@ -435,6 +437,11 @@ def decide(ev: Evidence) -> Verdict:
         return Verdict(NONLINEAR, conf, pick(r_surr, r_skill, extra or r_d2, r_lam if extra is None else None),
                        tuple(findings), rule=4)
     if misspec or ev.trend:
+        if ev.drift_kind == "bistable" and not periodic:
+            # hops between two wells look like a trend or drift to the pre-checks and the linear null
+            st = _stochastic_verdict(ev, findings)
+            if st is not None:
+                return st
         conf = "medium" if (ev.trend or periodic) else "low"
         return Verdict(MISSPECIFIED, conf, pick(r_surr if misspec else None, r_trend, r_season, r_skill),
                        tuple(findings), rule=5)
