@@ -312,7 +312,8 @@ def _stochastic_verdict(ev: Evidence, findings: list[str]) -> "Verdict | None":
                     "(Gaussian increments by Pawula's criterion, Chapman–Kolmogorov test not rejected, "
                     "Langevin residuals adequate); the fitted drift is " + ev.drift_kind + ".")
     return Verdict(label, "medium" if ev.n >= 2000 else "low",
-                   ("Markov diffusion (Pawula, Chapman–Kolmogorov, residual check)", f"fitted drift: {ev.drift_kind}"),
+                   ("Markov diffusion (Pawula, Chapman–Kolmogorov, residual check)",
+                    f"fitted drift: {ev.drift_kind}"),
                    tuple(findings), rule=9)
 
 
