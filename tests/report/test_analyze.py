@@ -41,7 +41,8 @@ def test_lorenz_estimates_match_published(lorenz_analysis):
 def test_summary_is_json_and_html_is_self_contained(lorenz_analysis, tmp_path):
     a = lorenz_analysis
     s = json.loads(json.dumps(a.summary()))
-    assert set(s["sections"]) == {"overview", "reconstruction", "nonlinearity", "invariants", "models", "summary"}
+    assert set(s["sections"]) == {"overview", "reconstruction", "nonlinearity", "invariants", "models", "stochastic",
+                                    "summary"}
     assert s["sections"]["invariants"]["items"]["lyapunov"]["status"] == "ok"
     html = a.to_html(tmp_path / "r.html")
     assert (tmp_path / "r.html").stat().st_size < 5e6

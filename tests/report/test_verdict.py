@@ -112,6 +112,22 @@ CASES = [
                                               skill=-0.05, stochastic_cao=True), V.LINEAR, "medium", 8),
     ("unreliable-lambda-ignored", dict(n=N, **STRONG, skill=0.6, lyapunov=0.9, lyapunov_interval=(0.8, 1.0),
                                        lyapunov_reliable=False), V.NONLINEAR, "medium", 4),
+    # row 9 (issue #14 item 5): a Markov diffusion replaces only the noise/weak outcomes of rows 7-8
+    ("double-well-weak-rejection-is-bistable", dict(n=N, **STRONG, skill=-0.1, markov_diffusion=True,
+                                                    drift_kind="bistable"), V.STOCH_BISTABLE, "medium", 9),
+    ("stochastic-nonlinear-drift", dict(n=N, **NOT_REJ, skill=0.02, markov_diffusion=True, drift_kind="nonlinear"),
+     V.STOCH_NONLINEAR, "medium", 9),
+    ("ou-is-stochastic-linear", dict(n=N, **NOT_REJ, skill=0.4, markov_diffusion=True, drift_kind="linear"),
+     V.STOCH_LINEAR, "medium", 9),
+    ("ou-short-low", dict(n=500, **NOT_REJ, markov_diffusion=True, drift_kind="linear"), V.STOCH_LINEAR, "low", 9),
+    ("double-well-hops-look-like-trend", dict(n=N, **NOT_REJ, trend=True, markov_diffusion=True,
+                                              drift_kind="bistable"), V.STOCH_BISTABLE, "medium", 9),
+    ("trend-with-linear-drift-stays-misspecified", dict(n=N, **NOT_REJ, trend=True, markov_diffusion=True,
+                                                        drift_kind="linear"), V.MISSPECIFIED, "medium", 5),
+    ("chaos-unchanged-by-markov-diffusion", dict(n=N, **STRONG, skill=0.6, **LAM_POS, **D2_OK, markov_diffusion=True,
+                                                 drift_kind="bistable"), V.CHAOS, "high", 3),
+    ("no-markov-diffusion-stays-linear", dict(n=N, **NOT_REJ, skill=0.4, markov_diffusion=False,
+                                              drift_kind="bistable"), V.LINEAR, "medium", 8),
 ]
 
 
@@ -127,7 +143,7 @@ def test_decision_table(case):
 
 
 def test_every_rule_row_is_covered():
-    assert {c[4] for c in CASES} == set(range(1, 9))
+    assert {c[4] for c in CASES} == set(range(1, 10))
     assert {c[2] for c in CASES} == set(V.LABELS)
 
 

@@ -1178,3 +1178,7 @@ SECTION_BUILDERS: list[tuple[str, str, str, list[tuple[str, str, Callable[[Conte
 from .section_coupling import COUPLING_SECTION  # noqa: E402 (it imports this module lazily)
 
 SECTION_BUILDERS.append(COUPLING_SECTION)
+
+from .section_stochastic import STOCHASTIC_SECTION  # noqa: E402
+
+SECTION_BUILDERS.append(STOCHASTIC_SECTION)

@@ -78,6 +78,15 @@ row   condition                                                  label (confiden
                                                                  (high if not S with >= 99 surrogates, skill <= 0
                                                                  and C all agree and n >= 2000; medium if
                                                                  n >= 1000; else low)
+9     where row 7 or 8 would match: the stochastic section finds   stochastic, with nonlinear drift (bistable) /
+      a Markov diffusion (Pawula ok, Chapman–Kolmogorov test     stochastic, with nonlinear drift /
+      not rejected, Langevin residuals adequate)                 stochastic, linear (Ornstein–Uhlenbeck-like)
+                                                                 by the fitted drift: >= 2 stable zeros in the
+                                                                 data range / other nonlinear / linear only
+                                                                 (medium if n >= 2000, else low); checked before
+                                                                 rows 7 and 8, and before row 5 only for a bistable
+                                                                 drift without **P** (hops between wells look
+                                                                 like a trend); never before rows 1-4 or 6
 ====  =========================================================  ===============================================
 
 A strong rejection (row 7) is not overturned by a forecast skill <= 0 alone (the forecast
@@ -121,9 +130,13 @@ MISSPECIFIED = "trend/seasonality dominate; linear null mis-specified"
 PERIODIC = "periodic or quasi-periodic with noise"
 WEAK = "weak evidence of nonlinear structure"
 LINEAR = "consistent with linear stochastic process"
+STOCH_BISTABLE = "stochastic, with nonlinear drift (bistable)"
+STOCH_NONLINEAR = "stochastic, with nonlinear drift"
+STOCH_LINEAR = "stochastic, linear (Ornstein–Uhlenbeck-like)"
 
 #: Every label :func:`decide` can return, in the order of the decision rule.
-LABELS: tuple[str, ...] = (CONSTANT, INSUFFICIENT, CHAOS, NONLINEAR, MISSPECIFIED, PERIODIC, WEAK, LINEAR)
+LABELS: tuple[str, ...] = (CONSTANT, INSUFFICIENT, CHAOS, NONLINEAR, MISSPECIFIED, PERIODIC, WEAK, LINEAR,
+                           STOCH_BISTABLE, STOCH_NONLINEAR, STOCH_LINEAR)
 #: Labels that claim nonlinear structure (used by the false-positive study).
 CLAIM_LABELS: frozenset[str] = frozenset({CHAOS, NONLINEAR})
 
@@ -173,6 +186,12 @@ class Evidence:
     d2, d2_interval, d2_reliable
         Correlation dimension, its 95 % interval and reliability.
     embedding_dimension : int or None
+    markov_diffusion : bool or None
+        The stochastic section found the channel consistent with a Markov diffusion (Pawula ok,
+        Chapman–Kolmogorov test not rejected, Langevin residuals adequate).
+    drift_kind : str or None
+        ``"bistable"`` (>= 2 stable zeros of the fitted drift inside the data range),
+        ``"nonlinear"`` or ``"linear"``.
     unit : str
         Time unit of the exponent.
     excluded : tuple of (str, str)
@@ -206,6 +225,8 @@ class Evidence:
     d2_reliable: bool | None = None
     embedding_dimension: int | None = None
     unit: str = "time unit"
+    markov_diffusion: bool | None = None
+    drift_kind: str | None = None
     excluded: tuple[tuple[str, str], ...] = ()
 
 
@@ -282,6 +303,20 @@ def is_fractal(ev: Evidence) -> bool:
 
 
 # ---------------------------------------------------------------------- decision
+def _stochastic_verdict(ev: Evidence, findings: list[str]) -> "Verdict | None":
+    """Row 9: where rows 7-8 would answer, a Markov diffusion with a classified drift is named."""
+    if not ev.markov_diffusion or ev.drift_kind not in ("bistable", "nonlinear", "linear"):
+        return None
+    label = {"bistable": STOCH_BISTABLE, "nonlinear": STOCH_NONLINEAR, "linear": STOCH_LINEAR}[ev.drift_kind]
+    findings.append("The analysed channel is consistent with a Markov diffusion dx = f(x) dt + g(x) dW "
+                    "(Gaussian increments by Pawula's criterion, Chapman–Kolmogorov test not rejected, "
+                    "Langevin residuals adequate); the fitted drift is " + ev.drift_kind + ".")
+    return Verdict(label, "medium" if ev.n >= 2000 else "low",
+                   ("Markov diffusion (Pawula, Chapman–Kolmogorov, residual check)",
+                    f"fitted drift: {ev.drift_kind}"),
+                   tuple(findings), rule=9)
+
+
 def decide(ev: Evidence) -> Verdict:
     """The verdict for this evidence, by the decision rule of the module docstring.
 
@@ -403,6 +438,11 @@ def decide(ev: Evidence) -> Verdict:
         return Verdict(NONLINEAR, conf, pick(r_surr, r_skill, extra or r_d2, r_lam if extra is None else None),
                        tuple(findings), rule=4)
     if misspec or ev.trend:
+        if ev.drift_kind == "bistable" and not periodic:
+            # hops between two wells look like a trend or drift to the pre-checks and the linear null
+            st = _stochastic_verdict(ev, findings)
+            if st is not None:
+                return st
         conf = "medium" if (ev.trend or periodic) else "low"
         return Verdict(MISSPECIFIED, conf, pick(r_surr if misspec else None, r_trend, r_season, r_skill),
                        tuple(findings), rule=5)
@@ -412,8 +452,14 @@ def decide(ev: Evidence) -> Verdict:
         why = ("a single surrogate rejection, not corroborated by a prediction skill above the baselines"
                if skill is None else f"a surrogate rejection with only marginal forecast skill ({skill:+.2f})"
                if not k_neg else f"a strong surrogate rejection that no forecast model confirms (skill {skill:+.2f})")
+        st = _stochastic_verdict(ev, findings)
+        if st is not None:
+            return st
         return Verdict(WEAK, "low", pick(r_surr, r_skill or "no forecast skill available", why), tuple(findings),
                        rule=7)
+    st = _stochastic_verdict(ev, findings)
+    if st is not None:
+        return st
     # row 8: linear stochastic
     against = []
     if rejected:
@@ -622,5 +668,8 @@ def gather(ctx: Any, sections: Sequence[Any]) -> Evidence:
         kw.update(d2=_f(sh["d2"]), d2_reliable=True)
     if "dimension" in sh:
         kw["embedding_dimension"] = int(sh["dimension"])
+    stoch = sh.get("stochastic")
+    if isinstance(stoch, Mapping):
+        kw.update(markov_diffusion=bool(stoch.get("markov_diffusion")), drift_kind=stoch.get("drift_kind"))
     kw["excluded"] = tuple(excluded)
     return Evidence(**kw)
