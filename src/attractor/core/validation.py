@@ -216,6 +216,19 @@ def as_series(x: Any, name: str = "x", *, min_length: int = 2, allow_constant: b
     return _check_series(arr, name, min_length, allow_constant)
 
 
+def as_history(history: Any, rows: int, channels: int) -> np.ndarray:
+    """Validate a forecast history: finite floats, shape ``(n, channels)`` with ``n >= rows``.
+
+    A 1-D history is one channel. Raises :class:`ValidationError` naming the required shape.
+    """
+    h = as_float_array(history, "history", ndim=(1, 2))
+    if h.ndim == 1:
+        h = h[:, None]
+    if h.shape[1] != channels or h.shape[0] < rows:
+        raise ValidationError(f"history must have >= {rows} rows and {channels} channel(s); got shape {h.shape}.")
+    return h
+
+
 def as_coupled_series(source: Any, target: Any, condition: Any = None, *, measure: str = "this measure",
                       min_length: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Validate a source, a target and an optional conditioning series for a coupling measure.

@@ -10,7 +10,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from ..core.errors import ValidationError
-from ..core.validation import as_float_array, check_positive_int
+from ..core.validation import as_float_array, as_history, check_positive_int
 
 __all__ = ["AnalogForecaster"]
 
@@ -66,12 +66,8 @@ class AnalogForecaster:
             raise ValidationError("AnalogForecaster is not fitted; call fit(X) first.")
         horizon = check_positive_int(horizon, "horizon")
         m = check_positive_int(n_samples, "n_samples")
-        h = as_float_array(history, "history", ndim=(1, 2))
-        if h.ndim == 1:
-            h = h[:, None]
         d, c = self.delays, self.n_channels_
-        if h.shape[1] != c or h.shape[0] < d:
-            raise ValidationError(f"history must have >= {d} rows and {c} channel(s); got shape {h.shape}.")
+        h = as_history(history, d, c)
         rng = np.random.default_rng(self.seed)
         win = np.repeat(h[-d:][None], m, axis=0)           # (m, d, c)
         out = np.empty((m, horizon, c))
