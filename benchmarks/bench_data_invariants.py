@@ -26,7 +26,7 @@ the wall-clock one. Target (issue #5): at least 50x nolds ``corr_dim`` in wall t
 
 Part 2 — ours only (nolds builds N x N distance matrices): N = 10^5 and 10^6, each in a
 fresh subprocess that loads the series from ``.npy`` and reports wall time and peak
-resident memory (``ru_maxrss``, the whole process: interpreter, NumPy, Numba, data), for
+resident memory (``VmHWM``: the child's own peak; ``ru_maxrss`` would inherit the parent's across exec; the whole process: interpreter, NumPy, Numba, data), for
 the largest Lyapunov exponent (automatic settings) and the correlation dimension (the
 embedding of part 1; C(r) estimated from 20,000 reference points above 20,000 points).
 
@@ -96,7 +96,7 @@ def ours_scaling(path: str) -> dict:
         "t0 = time.perf_counter(); r = max_lyapunov_from_data(x, %r); el = time.perf_counter() - t0\n"
         "print(json.dumps(dict(seconds=el, exponent=r.exponent, ci=r.confidence_interval, m=r.dimension,\n"
         "  delay=r.delay, theiler=r.theiler, fit=(r.fit_start, r.fit_end), refs=r.n_references,\n"
-        "  rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)))\n"
+        "  rss_mb=next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')) / 1024)))\n"
     ) % (str(ROOT / "src"), path, DT, DT)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -110,7 +110,7 @@ def ours_d2_scaling(path: str, lag: int, w: int) -> dict:
         "correlation_dimension(x[:40000], **kw)  # load cached kernels outside the timing\n"
         "t0 = time.perf_counter(); r = correlation_dimension(x, **kw); el = time.perf_counter() - t0\n"
         "print(json.dumps(dict(seconds=el, d2=r.dimension, region=r.scaling_region, exact=r.exact,\n"
-        "  refs=r.n_reference, rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)))\n"
+        "  refs=r.n_reference, rss_mb=next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')) / 1024)))\n"
     ) % (str(ROOT / "src"), path, D2_DIMENSION, lag, w)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])

@@ -11,7 +11,7 @@ venv (``.venv-peers``), timed inside that process.
 
 Part 2 — 10^7 samples (ours only), binning and kernel method, each in a fresh subprocess that
 simulates the series and reports wall time of the estimate and the peak resident memory of the
-whole process (``ru_maxrss``: interpreter, NumPy, Numba, the 80 MB series). Target (issue #14):
+whole process (``VmHWM``, the child's own peak: interpreter, NumPy, Numba, the 80 MB series). Target (issue #14):
 < 30 s and < 2 GB.
 
 Part 3 — identification of PyDaddy's benchmark models A–D (Nabeel et al. 2023): the identified
@@ -109,7 +109,7 @@ kramers_moyal(x[:1000], 1e-3, method={method!r}, bins=50, min_count=1)
 t0 = time.perf_counter()
 r = kramers_moyal(x, 1e-3, method={method!r}, bins={bins}, min_count=1)
 t = time.perf_counter() - t0
-print(json.dumps(dict(t=t, rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, kept=int(r.points.size))))
+print(json.dumps(dict(t=t, rss=next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')) / 1024, kept=int(r.points.size))))
 """
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
         if out.returncode:
