@@ -90,12 +90,15 @@ warnings.simplefilter("ignore")
 x = np.array(json.loads(sys.argv[1])); y = np.array(json.loads(sys.argv[2])); libs = json.loads(sys.argv[3])
 df = pd.DataFrame({"time": np.arange(1, x.size + 1), "x": x, "y": y})
 if __name__ == "__main__":
-    t0 = time.perf_counter()
-    out = pyEDM.CCM(dataFrame=df, columns="x", target="y", libSizes=libs, sample=100, E=2, Tp=0, seed=1)
-    el = time.perf_counter() - t0
-    c0 = time.process_time()   # the sequential implementation: its CPU time, comparable under any load
-    pyEDM.CCM(dataFrame=df, columns="x", target="y", libSizes=libs, sample=100, E=2, Tp=0, seed=1, parallel=False)
-    cpu = time.process_time() - c0
+    el = cpu = float("inf")
+    for _ in range(3):   # best of 3, as for ours
+        t0 = time.perf_counter()
+        out = pyEDM.CCM(dataFrame=df, columns="x", target="y", libSizes=libs, sample=100, E=2, Tp=0, seed=1)
+        el = min(el, time.perf_counter() - t0)
+        c0 = time.process_time()   # the sequential implementation: its CPU time, comparable under any load
+        pyEDM.CCM(dataFrame=df, columns="x", target="y", libSizes=libs, sample=100, E=2, Tp=0, seed=1,
+                  parallel=False)
+        cpu = min(cpu, time.process_time() - c0)
     print("@@" + json.dumps({"seconds": el, "cpu": cpu, "last": out.iloc[-1].tolist()}))
 """
 
@@ -124,19 +127,21 @@ def main(quick: bool = False) -> None:
     full_s = time.perf_counter() - t0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")   # n_surrogates=0 is flagged: no significance test
-        t0 = time.perf_counter()
-        c0 = time.process_time()
-        res0 = attractor.ccm(x, y, E=2, lib_sizes=libs, n_samples=100, n_surrogates=0, max_lag=0, seed=1)
-        ours_s = time.perf_counter() - t0
-        ours_cpu = time.process_time() - c0
-    print(f"   ours, same work as pyEDM (n_surrogates=0, max_lag=0): {ours_s:.2f} s wall, {ours_cpu:.2f} s CPU; "
+        ours_s = ours_cpu = float("inf")
+        for _ in range(3):   # best of 3 (wall and CPU each), as for pyEDM
+            t0 = time.perf_counter()
+            c0 = time.process_time()
+            res0 = attractor.ccm(x, y, E=2, lib_sizes=libs, n_samples=100, n_surrogates=0, max_lag=0, seed=1)
+            ours_s = min(ours_s, time.perf_counter() - t0)
+            ours_cpu = min(ours_cpu, time.process_time() - c0)
+    print(f"   ours, same work as pyEDM (n_surrogates=0, max_lag=0), best of 3: {ours_s:.3f} s wall, {ours_cpu:.2f} s CPU; "
           "rho(Lmax) x->y "
           f"{res0.rho_mean[0, -1]:.3f}, y->x {res0.rho_mean[1, -1]:.3f}")
     print(f"   ours with 2 x 99 IAAFT surrogates, the lag test and the bootstraps: {full_s:.2f} s wall; p "
           f"{res.p_value.round(3).tolist()}")
     peer = run_peer(PEER_CCM, json.dumps(x.tolist()), json.dumps(y.tolist()), json.dumps(libs))
     if peer is not None:
-        print(f"   pyEDM.CCM: {peer['seconds']:.2f} s wall (default, parallel), {peer['cpu']:.2f} s CPU "
+        print(f"   pyEDM.CCM, best of 3: {peer['seconds']:.2f} s wall (default, parallel), {peer['cpu']:.2f} s CPU "
               "(parallel=False); "
               "last row "
               f"{np.round(peer['last'], 3).tolist()}")

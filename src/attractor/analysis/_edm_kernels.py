@@ -273,28 +273,105 @@ def pearson(a, b):
 
 
 @njit(cache=True)
-def _draw_library(M, L, seed, contiguous, perm):
+def _draw_library(M, L, seed, contiguous, perm, in_lib):
     """Library rows of one sample, drawn with Numba's generator seeded by ``seed``: a block of L
     consecutive rows at a uniform start (``contiguous``), or L distinct rows uniformly without
-    replacement (partial Fisher-Yates shuffle of ``perm``, which must hold 0..M-1 on entry)."""
+    replacement (partial Fisher-Yates shuffle of ``perm``, which must hold 0..M-1 on entry; when
+    L > M/2 the M - L rows left out are drawn instead, half the random numbers at most).
+    Fills the membership mask ``in_lib`` (False on entry) and returns the rows in increasing order
+    for the random case."""
     np.random.seed(seed)
     out = np.empty(L, np.int64)
     if contiguous:
         start = np.random.randint(0, M - L + 1)
         for m in range(L):
             out[m] = start + m
+            in_lib[start + m] = True
         return out
-    for m in range(L):
+    n_draw = L if 2 * L <= M else M - L
+    for m in range(n_draw):
         j = m + np.random.randint(0, M - m)
         t = perm[m]
         perm[m] = perm[j]
         perm[j] = t
-        out[m] = perm[m]
+        in_lib[perm[m]] = True
+    if n_draw != L:   # the drawn rows are the ones left out
+        for m in range(M):
+            in_lib[m] = not in_lib[m]
+    n = 0
+    for m in range(M):
+        if in_lib[m]:
+            out[n] = m
+            n += 1
     return out
 
 
+@njit(cache=True, inline="always")
+def _simplex_mean(bd, bj, cnt, y):
+    """exp(-d/d_min)-weighted mean of ``y`` over the first ``cnt`` sorted neighbours."""
+    sw = 0.0
+    acc = 0.0
+    dmin = bd[0]
+    for c in range(cnt):
+        if dmin > 0.0:
+            wc = _EXP_M1 if c == 0 else np.exp(-bd[c] / dmin)
+        else:
+            wc = 1.0 if bd[c] == 0.0 else 0.0
+        sw += wc
+        acc += wc * y[bj[c]]
+    return acc / sw
+
+
 @njit(cache=True, parallel=True)
-def ccm_library_sweep(cand_j, cand_d, Z, y, times, L, seeds, contiguous, r, k):
+def ccm_admissible(cand_j, cand_d, y, times, r, k, P):
+    """Admissible candidates of every point and its prediction from the k nearest of them.
+
+    Returns (adm_j, adm_d, pred, wtab): the candidate lists with the points within the exclusion
+    radius removed (padded with ``-1``/``inf``); the prediction of every point from its first k
+    admissible candidates (NaN where fewer than k) — a library that holds those k points gives
+    exactly this prediction when no other library point ties with the k-th, so
+    :func:`ccm_library_sweep` reuses it; and the simplex weights ``wtab[i, p, c] =
+    exp(-adm_d[i, c] / adm_d[i, p])`` for the first ``P`` positions ``p`` (the weights of every
+    library whose nearest member is the point's p-th admissible candidate: no exp in the sweep;
+    the caller bounds ``M * P * K``).
+    """
+    M = cand_j.shape[0]
+    K = cand_j.shape[1]
+    adm_j = np.full((M, K), -1, np.int64)
+    adm_d = np.full((M, K), np.inf)
+    pred = np.full(M, np.nan)
+    wtab = np.zeros((M, P, K))
+    for i in prange(M):
+        n = 0
+        for c in range(K):
+            j = cand_j[i, c]
+            if j < 0:
+                break
+            if abs(times[j] - times[i]) > r:
+                adm_j[i, n] = j
+                adm_d[i, n] = cand_d[i, c]
+                n += 1
+        for p in range(min(P, n)):
+            dp = adm_d[i, p]
+            for c in range(p, n):
+                if dp > 0.0:
+                    wtab[i, p, c] = _EXP_M1 if c == p else np.exp(-adm_d[i, c] / dp)
+                else:
+                    wtab[i, p, c] = 1.0 if adm_d[i, c] == 0.0 else 0.0
+        if n < k:
+            continue
+        bd = np.full(k, np.inf)
+        bj = np.full(k, -1, np.int64)
+        bp = np.zeros(k, np.int64)
+        cnt = 0
+        for q in range(k):
+            cnt = _insert(bd, bj, bp, cnt, k, adm_d[i, q], adm_j[i, q], abs(times[adm_j[i, q]] - times[i]))
+        pred[i] = _simplex_mean(bd, bj, k, y)
+    return adm_j, adm_d, pred, wtab
+
+
+@njit(cache=True, parallel=True)
+def ccm_library_sweep(cand_j, cand_d, Z, y, times, L, seeds, contiguous, r, k, adm_j, adm_d, apred, wtab):
     """Cross-map skill for ``seeds.size`` libraries of ``L`` points over one shadow manifold.
 
     ``Z`` (M, D) valid embedding vectors, ``y`` (M,) the target aligned with them, ``times`` (M,)
@@ -303,28 +380,67 @@ def ccm_library_sweep(cand_j, cand_d, Z, y, times, L, seeds, contiguous, r, k):
     ``seeds[s]`` (so the result does not depend on the number of threads). Every point is
     predicted from the k nearest admissible points of the library (exact: rows whose candidate
     list runs out are scanned by brute force); returns Pearson ρ per library (NaN where fewer
-    than 3 points could be predicted). Libraries run in parallel.
+    than 3 points could be predicted). Libraries run in parallel. ``adm_j``/``adm_d``/``apred`` come
+    from :func:`ccm_admissible`: most rows take a fast path that collects the first k + 1 library
+    members of the admissible list without branching on membership (when the k-th and the
+    (k+1)-th differ in distance the first k are the answer; when they are the point's k nearest
+    admissible points overall, the precomputed prediction is used; when the nearest of them is among
+    the first ``wtab.shape[1]`` admissible candidates, the precomputed weights); the others take the
+    full path. The fast paths sum in distance order with ties in candidate order, the full path
+    with ties by (|Δt|, row): equal up to rounding.
     """
     M = Z.shape[0]
     K = cand_j.shape[1]
+    Ka = adm_j.shape[1]
+    P = wtab.shape[1]
     n_libs = seeds.shape[0]
     dim = Z.shape[1]
     out = np.full(n_libs, np.nan)
     # small libraries: the candidate lists would run out anyway, so scan the library directly
-    direct = (k + 2 * r + 1) * M > (K * L) // 2
+    direct = (k + 2 * r + 1) * M > K * L
     for s in prange(n_libs):
         perm = np.arange(M)
-        lib_rows = _draw_library(M, L, seeds[s], contiguous, perm)
         in_lib = np.zeros(M, np.bool_)
-        for m in range(L):
-            in_lib[lib_rows[m]] = True
+        lib_rows = _draw_library(M, L, seeds[s], contiguous, perm, in_lib)
         pred = np.empty(M)
         obs = np.empty(M)
         bd = np.empty(k)
         bj = np.empty(k, np.int64)
         bp = np.empty(k, np.int64)
+        fbuf = np.empty(k + 1, np.int64)
         n_ok = 0
         for i in range(M):
+            if not direct:
+                n = 0
+                for c in range(Ka):
+                    j = adm_j[i, c]
+                    if j < 0:
+                        break
+                    fbuf[n] = c
+                    n += in_lib[j]       # no branch on membership: it is a coin flip per candidate
+                    if n > k:
+                        break
+                if n > k and adm_d[i, fbuf[k]] > adm_d[i, fbuf[k - 1]]:
+                    if fbuf[k - 1] == k - 1:
+                        pred[n_ok] = apred[i]
+                    elif fbuf[0] < P:
+                        p0 = fbuf[0]
+                        sw = 0.0
+                        acc = 0.0
+                        for q in range(k):
+                            wq = wtab[i, p0, fbuf[q]]
+                            sw += wq
+                            acc += wq * y[adm_j[i, fbuf[q]]]
+                        pred[n_ok] = acc / sw
+                    else:
+                        cnt = 0
+                        for q in range(k):
+                            jq = adm_j[i, fbuf[q]]
+                            cnt = _insert(bd, bj, bp, cnt, k, adm_d[i, fbuf[q]], jq, abs(times[jq] - times[i]))
+                        pred[n_ok] = _simplex_mean(bd, bj, k, y)
+                    obs[n_ok] = y[i]
+                    n_ok += 1
+                    continue
             for c in range(k):
                 bd[c] = np.inf
                 bj[c] = -1
@@ -368,17 +484,7 @@ def ccm_library_sweep(cand_j, cand_d, Z, y, times, L, seeds, contiguous, r, k):
                         worst2 = bd[k - 1] * bd[k - 1] * (1.0 + 1e-12)
             if cnt < k:
                 continue
-            sw = 0.0
-            acc = 0.0
-            dmin = bd[0]
-            for c in range(cnt):
-                if dmin > 0.0:
-                    wc = _EXP_M1 if c == 0 else np.exp(-bd[c] / dmin)
-                else:
-                    wc = 1.0 if bd[c] == 0.0 else 0.0
-                sw += wc
-                acc += wc * y[bj[c]]
-            pred[n_ok] = acc / sw
+            pred[n_ok] = _simplex_mean(bd, bj, cnt, y)
             obs[n_ok] = y[i]
             n_ok += 1
         if n_ok >= 3:

@@ -45,8 +45,10 @@ interpolated, and the gaps put back.
 Cost: per direction one ``cKDTree`` on all M points and one query of ``K ≈ 64 + 4(E+1+2r)``
 candidates per point, reused by every library size and sample; a library of L points then costs
 O(M · K) (O(M · L) for the rows whose candidates run out, which happens only for small L).
-Libraries run in parallel (Numba). Surrogates cost one weighted sum each, on top of their
-generation.
+Most rows take a fast path (precomputed admissible candidates, predictions and simplex weights:
+no ``exp`` in the sweep; :func:`~attractor.analysis._edm_kernels.ccm_admissible`), libraries larger
+than M/2 are drawn as their complement. Libraries run in parallel (Numba). Surrogates cost one
+weighted sum each, on top of their generation.
 
 References
 ----------
@@ -250,7 +252,7 @@ class _Manifold:
         M, k, r = self.M, self.k, self.r
         K = int(min(M, max(64 + 4 * (k + 1 + 2 * r), 2 * (k + 1 + 2 * r)), max(k + 2 * r + 2, 4_000_000 // M)))
         tree = cKDTree(self.Z, leafsize=_LEAFSIZE)
-        d, j = tree.query(self.Z, k=K)
+        d, j = tree.query(self.Z, k=K, workers=-1)
         d = np.asarray(d, dtype=float).reshape(M, K)
         j = np.asarray(j).reshape(M, K)
         return np.where(j < M, j, -1).astype(np.int64), np.ascontiguousarray(d)
@@ -286,8 +288,9 @@ def _weights(nb_d, nb_n, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Normalised simplex weights (M, k) of the full-library neighbours, and the rows that have k."""
     ok = nb_n >= k
     W = np.zeros(nb_d.shape)
-    for i in np.flatnonzero(ok):
-        W[i] = _k.simplex_weights(nb_d[i], k)
+    d = nb_d[ok, :k]   # the same weights as _k.simplex_weights, for all rows at once
+    dmin = d.min(axis=1, keepdims=True)
+    W[ok, :k] = np.where(dmin > 0, np.exp(-d / np.where(dmin > 0, dmin, 1.0)), (d == 0).astype(float))
     W /= np.where(W.sum(axis=1, keepdims=True) > 0, W.sum(axis=1, keepdims=True), 1.0)
     return W, ok
 
@@ -472,10 +475,13 @@ def ccm(x, y, *, E: int | Sequence[int] = 2, tau: int = -1, tp: int = 0, lib_siz
     for d, m in enumerate(mans):
         (nb_j, nb_d, nb_n), (cj, cd) = m._full_neighbours()
         rng = np.random.default_rng(seeds[d])
+        # precomputed weights for libraries whose nearest member is among a point's first P candidates
+        # (P * M * K <= 4e6 doubles: 32 MB at most)
+        shortcut = _k.ccm_admissible(cj, cd, m.y, m.rows, r, m.k, int(min(4, 4_000_000 // cj.size)))
         for i, L in enumerate(Ls):
             rho_samples[d, i] = _k.ccm_library_sweep(cj, cd, m.Z, m.y, m.rows, int(L),
                                                      rng.integers(0, 2**31 - 1, size=S), sample == "contiguous",
-                                                     r, m.k)
+                                                     r, m.k, *shortcut)
         rho_full[d] = _weighted_rho(nb_j, nb_d, nb_n, m.y[None, :], m.k)[0]
         if max_lag:
             lag_rho[d], lag_delta[d], p_lag[d] = _lag_test(nb_j, nb_d, nb_n, m.k, m.rows, causes[d], lags, B,
