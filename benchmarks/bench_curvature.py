@@ -14,7 +14,8 @@ both sides. Our weights are copied into a ``torch.nn.Sequential`` in the peers' 
 * the batch dependence of the top eigenvalue (ours: 8 single batches of 25 samples vs the full batch);
 * time to the top-3 eigenvalues (Lanczos vs power iteration, both to ~1e-9), and time per HVP (median of repeated calls, after warm-up; PyHessian re-uses the gradient graph of
   its constructor, as in its single-batch mode), one thread each side
-  (``torch.set_num_threads(1)``, ``XLA_FLAGS=--xla_cpu_multi_thread_eigen=false``), on the small
+  (``torch.set_num_threads(1)``, ``XLA_FLAGS=--xla_cpu_multi_thread_eigen=false``, and the process
+  pinned to one core, which the peer's subprocess inherits), on the small
   network and on the 64-200-200-10 network of the edge-of-stability demo.
 
 PyHessian 0.1 calls ``torch.eig`` (removed in PyTorch 2) only in ``density()``, which is not used.
@@ -237,6 +238,12 @@ def batch_dependence(n_samples=500, width=50, batch_size=25, n_batches=8):
 
 def main() -> int:
     py = _peer_python()
+    # One core for both sides: XLA's CPU runtime ignores --xla_cpu_multi_thread_eigen=false for some
+    # ops and ran our HVP on 2 threads (CPU time 2x wall), which made earlier per-HVP ratios unfair.
+    # The affinity is inherited by the peer's subprocess.
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        print(f"pinned to CPU {sorted(os.sched_getaffinity(0))[0]} (both sides, one core)")
     try:
         load = os.getloadavg()[0]
         print(f"load average at start: {load:.1f} on {os.cpu_count()} cores")

@@ -1,4 +1,5 @@
-"""HTML report of training runs: loss, sharpness against 2/η, Hessian density snapshots, GD vs flow.
+"""HTML report of training runs: loss, sharpness against 2/η, Hessian density snapshots, GD vs flow,
+Lyapunov exponents of training.
 
 :func:`training_report` turns :class:`~attractor.training.EdgeOfStabilityResult` runs (and optional
 :class:`~attractor.training.HessianDensityResult` snapshots) into one self-contained HTML page
@@ -17,6 +18,7 @@ import numpy as np
 
 from .curvature import HessianDensityResult
 from .edge_of_stability import EdgeOfStabilityResult
+from .optimizers import TrainingLyapunovResult
 
 __all__ = ["training_report", "register"]
 
@@ -40,7 +42,8 @@ def _fmt(v) -> str:
 
 
 def training_report(runs: Sequence[EdgeOfStabilityResult], *, title: str = "Training dynamics",
-                    densities: Sequence[tuple[str, HessianDensityResult]] = (), description: str = "") -> str:
+                    densities: Sequence[tuple[str, HessianDensityResult]] = (),
+                    lyapunov: Sequence[tuple[str, TrainingLyapunovResult]] = (), description: str = "") -> str:
     """A self-contained HTML report of edge-of-stability runs.
 
     Parameters
@@ -49,6 +52,9 @@ def training_report(runs: Sequence[EdgeOfStabilityResult], *, title: str = "Trai
     title : str
     densities : sequence of (label, HessianDensityResult)
         Hessian spectral-density snapshots to plot (e.g. at initialisation and at the end).
+    lyapunov : sequence of (label, TrainingLyapunovResult)
+        Lyapunov exponents of training (:func:`~attractor.training.training_lyapunov`): their running
+        averages are plotted with ±2 standard errors and the final values tabulated.
     description : str
         A sentence about the task (model, data).
 
@@ -91,6 +97,22 @@ def training_report(runs: Sequence[EdgeOfStabilityResult], *, title: str = "Trai
                title="Hessian spectral density (stochastic Lanczos quadrature)")
         ax.legend(fontsize=8)
         figs.append(render_png(fig, "Spectral density snapshots (Ghorbani et al. 2019)."))
+    if lyapunov:
+        fig, (ax,) = new_figure(6, 3.2)
+        for label, ly in lyapunov:
+            steps = (np.arange(ly.running.shape[0]) + 1) * ly.settings.get("renorm_every", 1)
+            for i in range(ly.exponents.size):
+                ax.plot(steps, ly.running[:, i], lw=0.9, label=f"{label}, λ{i + 1}")
+                ax.axhspan(ly.exponents[i] - 2 * ly.stderr[i], ly.exponents[i] + 2 * ly.stderr[i],
+                           color=ax.lines[-1].get_color(), alpha=0.15, lw=0)
+        ax.axhline(0.0, color="k", lw=0.6)
+        ax.set(xlabel="steps averaged", ylabel="exponent (1/step)",
+               title="Lyapunov exponents of training (running average, band ±2 s.e.)")
+        ax.legend(fontsize=8)
+        figs.append(render_png(fig, "Lyapunov exponents of the optimizer as a map on parameter space (QR on "
+                                    "Jacobian–vector products of one step): positive means nearby initialisations "
+                                    "separate (chaotic training), negative that they contract onto one trajectory; "
+                                    "GD near a minimum with curvature λ gives log|1 − ηλ|."))
     rows = []
     for r in runs:
         rows.append("<tr>" + "".join(f"<td>{_fmt(v)}</td>" for v in (
@@ -100,6 +122,16 @@ def training_report(runs: Sequence[EdgeOfStabilityResult], *, title: str = "Trai
             "<th>median λ_max/(2/η), 2nd half</th><th>within 10 %</th><th>initial loss</th><th>final loss</th>"
             "<th>loss increases after crossing</th><th>max GD–flow distance before</th><th>departs at step</th>"
             "<th>tracks, then departs</th><th>seconds</th></tr>")
+    ly_table = ""
+    if lyapunov:
+        ly_rows = []
+        for label, ly in lyapunov:
+            ex = ", ".join(f"{e:.4g} ± {se:.2g}" for e, se in zip(ly.exponents, ly.stderr))
+            ly_rows.append(f"<tr><td>{html.escape(label)}</td><td>{html.escape(str(ly.settings.get('optimizer', '')))}"
+                           f"</td><td>{ly.settings.get('n_steps', '')}</td><td class='lyap'>{ex}</td>"
+                           f"<td>{_fmt(ly.reliable)}</td></tr>")
+        ly_table = ("<h2>Lyapunov exponents of training</h2><table><tr><th>run</th><th>optimizer</th><th>steps</th>"
+                    "<th>exponents (1/step, ± s.e.)</th><th>reliable</th></tr>" + "".join(ly_rows) + "</table>")
     css = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}"
            "table{border-collapse:collapse;font-size:0.85em}td,th{border:1px solid #ccc;padding:3px 6px}"
            "figure{margin:1em 0}figcaption{font-size:0.85em;color:#555}")
@@ -108,7 +140,8 @@ def training_report(runs: Sequence[EdgeOfStabilityResult], *, title: str = "Trai
             + (f"<p>{html.escape(description)}</p>" if description else "")
             + "<p>Full-batch gradient descent tracked against the stability threshold 2/η (Cohen et al., ICLR 2021, "
               "“Gradient descent on neural networks typically occurs at the edge of stability”).</p>"
-            + "<table>" + head + "".join(rows) + "</table>" + "".join(_img(f) for f in figs) + "</body></html>")
+            + "<table>" + head + "".join(rows) + "</table>" + ly_table + "".join(_img(f) for f in figs)
+            + "</body></html>")
 
 
 def register(app) -> None:
@@ -127,9 +160,12 @@ def register(app) -> None:
         samples: int = typer.Option(1000, "--samples", help="Digits used (<= 1797)."),
         width: int = typer.Option(200, "--width", help="Hidden width of the 2-hidden-layer tanh MLP."),
         every: int = typer.Option(20, "--every", help="Steps between sharpness measurements."),
+        lyap_steps: int = typer.Option(100, "--lyap-steps", help="GD steps averaged for the Lyapunov exponent "
+                                       "of training (after as many transient steps); 0 skips it."),
         seed: int = typer.Option(0, "--seed"),
     ) -> None:
-        """Training dynamics: sharpness vs 2/η, loss, Hessian density and GD vs gradient flow, as HTML."""
+        """Training dynamics: sharpness vs 2/η, loss, Hessian density, GD vs gradient flow and the Lyapunov
+        exponent of training, as HTML."""
         from ..core.errors import ValidationError
         from .curvature import hessian_density
         from .edge_of_stability import digits_mlp_objective, run_edge_of_stability
@@ -155,7 +191,15 @@ def register(app) -> None:
         dens = [("initialisation", hessian_density(obj, n_iter=30, n_probes=2, seed=seed)),
                 (f"end of training, η = {lrs[0]:g}", hessian_density(obj, runs[0].params, n_iter=30, n_probes=2,
                                                                       seed=seed))]
-        page = training_report(runs, densities=dens, title="attractor training --demo",
+        from .optimizers import GD, training_lyapunov
+
+        lyap = []
+        for r in runs if lyap_steps > 0 else ():   # from the end of each run, 2 x lyap_steps GD steps (1 HVP + 1 gradient each)
+            ly = training_lyapunov(GD(r.lr), obj, lyap_steps, r.params, transient=lyap_steps, n_blocks=5, seed=seed)
+            lyap.append((f"η = {r.lr:g}", ly))
+            console.print(f"η = {r.lr:g}: largest Lyapunov exponent of GD from the end of training "
+                          f"{ly.exponents[0]:.4g} ± {ly.stderr[0]:.2g} per step")
+        page = training_report(runs, densities=dens, lyapunov=lyap, title="attractor training --demo",
                                description=f"{obj.name}; ½ mean squared error; full-batch GD.")
         out.write_text(page, encoding="utf-8")
         console.print(f"wrote {out}")
