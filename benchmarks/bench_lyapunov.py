@@ -24,7 +24,7 @@ import time
 import numpy as np
 
 import attractor
-from attractor.analysis.lyapunov import lyapunov_spectrum, max_lyapunov
+from attractor.dynamics.lyapunov import lyapunov_spectrum, max_lyapunov
 
 SPROTT_LORENZ = np.array([0.9056, 0.0, -14.5723])
 
@@ -49,7 +49,7 @@ def cold_start_seconds(code: str) -> float:
         env = dict(os.environ, ATTRACTOR_CACHE_DIR=tmp)
         src = textwrap.dedent(f"""
             import time, numpy as np, attractor
-            from attractor.analysis.lyapunov import lyapunov_spectrum
+            from attractor.dynamics.lyapunov import lyapunov_spectrum
             t = time.perf_counter()
             {code}
             print(time.perf_counter() - t)

@@ -1,9 +1,11 @@
-"""Analyses that read a system or observed data: embedding, exponents, dimensions,
-entropies, recurrence, surrogates, fixed points, orbit diagrams, transfer entropy and
-Granger causality."""
+"""Analyses that read observed data: embedding, exponents and dimensions from data, entropies,
+recurrence, surrogates, stationarity, coupling (simplex, S-map, CCM, transfer entropy, Granger)
+and drift/diffusion analyses. The analyses that read a system's equations (Lyapunov spectrum,
+fixed points, orbit diagrams) live in :mod:`attractor.dynamics`; their names are re-exported here."""
 from ..core.exports import reexport
 
 __all__ = reexport(__name__, ("embedding", "lyapunov_data", "dimensions", "entropy", "recurrence", "surrogates",
-                              "lyapunov", "fixed_points", "orbits", "stationarity",
+                              "stationarity",
                               "edm", "ccm", "multiview", "transfer_entropy", "granger"), globals())
 __all__ += reexport(__name__, ("stochastic",), globals())
+__all__ += reexport("attractor.dynamics", ("lyapunov", "fixed_points", "orbits"), globals())

@@ -40,7 +40,7 @@ DRIVERS: list[Driver] = [
 ]
 
 # Invariants of systems (issue #4): tangent-space QR, two-trajectory divergence, sections.
-_L = "attractor.analysis._lyapunov_kernels"
+_L = "attractor.dynamics._lyapunov_kernels"
 
 DRIVERS += [
     Driver("ly_step_dop853_f", _L, "dop853_step", "f", ("flow",)),

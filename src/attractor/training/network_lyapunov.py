@@ -42,7 +42,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..analysis.lyapunov import MIN_RENORMALISATIONS, LyapunovSpectrumResult, _block_stderr, _qr_positive
+from ..dynamics.lyapunov import MIN_RENORMALISATIONS, LyapunovSpectrumResult, _block_stderr, _qr_positive
 from ..core.errors import DivergenceError, InsufficientDataError, IntegrationError, ValidationError
 from ..core.system import DynamicalSystem
 from ..core.validation import as_float_array, as_state, check_nonnegative_int, check_positive_float, check_positive_int

@@ -15,7 +15,7 @@ import pytest
 
 import attractor
 from attractor import DivergenceError, DynamicalSystem, IntegrationError, UnknownParameterError, ValidationError
-from attractor.analysis.orbits import OrbitDiagramResult, PoincareSectionResult, orbit_diagram, poincare_section
+from attractor.dynamics.orbits import OrbitDiagramResult, PoincareSectionResult, orbit_diagram, poincare_section
 
 
 class NumpyLorenz(DynamicalSystem):

@@ -18,7 +18,7 @@ import pytest
 
 import attractor
 from attractor import ConvergenceWarning, DynamicalSystem, ValidationError
-from attractor.analysis.fixed_points import (
+from attractor.dynamics.fixed_points import (
     FixedPoint,
     FixedPointsResult,
     PeriodicOrbitsResult,

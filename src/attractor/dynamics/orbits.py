@@ -7,7 +7,7 @@
   maxima (or minima, or its values on a Poincaré plane).
 
 Event location (flows). Symbolic systems are integrated by a compiled adaptive DOP853
-(:mod:`attractor.analysis._lyapunov_kernels`). After every accepted step the event
+(:mod:`attractor.dynamics._lyapunov_kernels`). After every accepted step the event
 function is compared at both ends — plane: ``g = normal · x - offset``; maxima/minima of
 ``x_v``: ``g = ±f_v(x, t)`` (the time derivative, exact at step ends) — and a sign change
 is refined on the step's 7th-order continuous extension by Illinois regula falsi to

@@ -23,7 +23,7 @@ from attractor import (
     ReliabilityWarning,
     ValidationError,
 )
-from attractor.analysis.lyapunov import (
+from attractor.dynamics.lyapunov import (
     LyapunovSpectrumResult,
     MaxLyapunovResult,
     kaplan_yorke_dimension,

@@ -23,7 +23,7 @@ Backends (no special cases for any kind of system):
 * :class:`~attractor.core.system.SymbolicSystem` — compiled: the whole renormalisation
   loop (integration of ``[x, Q]`` with adaptive DOP853 or fixed-step RK4, Householder QR,
   accumulation) runs inside one Numba driver of the system's generated module
-  (:mod:`attractor.analysis._lyapunov_kernels`), with the exact symbolic Jacobian.
+  (:mod:`attractor.dynamics._lyapunov_kernels`), with the exact symbolic Jacobian.
   DOP853 error control covers the state *and* the deviation vectors (see that module for
   why the state alone is not enough).
 * any other :class:`~attractor.core.system.DynamicalSystem` (e.g. a learned model with
