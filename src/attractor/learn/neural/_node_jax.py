@@ -58,7 +58,7 @@ class VectorField(eqx.Module):
     def __call__(self, t, z, args=None):
         out = self.out_scale * self.mlp(z)
         if self.known is not None:
-            out = out + self.known(z)
+            out = out + self.known(z).astype(out.dtype)
         return out
 
 
@@ -126,8 +126,8 @@ def make_shooting_loss(dt: float, window: int, solver: str, rtol: float, atol: f
     solver_spec = make_solver(solver, rtol, atol, max_steps)
 
     def loss(field: VectorField, batch, key):
-        windows = batch   # (batch, window, d)
-        pred = jnp.swapaxes(solve(_BatchField(field), windows[:, 0], ts, solver_spec,
+        windows = batch   # (batch, window, d); float32 or float64 (the training precision)
+        pred = jnp.swapaxes(solve(_BatchField(field), windows[:, 0], ts.astype(windows.dtype), solver_spec,
                                   checkpoints=min(max_steps, 256)), 0, 1)
         ok = jnp.isfinite(pred)
         err = jnp.where(ok, jnp.where(ok, pred, 0.0) - windows, 1e3)   # a failed solve costs, without NaN grads
