@@ -73,12 +73,41 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+NODE_KW = dict(width=64, depth=3, activation="softplus", warm_epochs=1, window=10, window_stride=5,
+               shooting_batch_size=64, solver="dopri5", rtol=1e-6, atol=1e-8, seed=0)
+
+
+def node_start(x) -> tuple[list[np.ndarray], int]:
+    """The neural ODE both sides start trajectory matching from: ours after its one warm-start epoch
+    (derivative matching), as arrays ``[W1, b1, ..., W4, b4, out_scale]`` (PyTorch ``Linear``
+    layout), and the adaptive steps (accepted + rejected) our solver takes on the first 64 windows
+    with it. Both sides then integrate the same vector field, so they take the same steps (the peer
+    prints its own count); from different random initialisations the step counts, and with them
+    the work per epoch, differed by up to 2x (a softly initialised PyTorch MLP is a slow field)."""
+    import diffrax
+
+    from attractor.learn.neural import NeuralODE
+    from attractor.learn.neural import _node_jax as nj
+
+    m = NeuralODE(epochs=0, **NODE_KW).fit(x, dt=0.01)
+    f = m.field_
+    arrays = []
+    for layer in f.mlp.layers:
+        arrays += [np.asarray(layer.weight), np.asarray(layer.bias)]
+    arrays.append(np.asarray(f.out_scale))
+    W = np.stack([x[s:s + 10] for s in range(0, x.shape[0] - 9, 5)])[:64]
+    ts = nj.jnp.asarray(0.01 * np.arange(10))
+    sol = diffrax.diffeqsolve(diffrax.ODETerm(nj._BatchField(f)), diffrax.Dopri5(), t0=ts[0], t1=ts[-1], dt0=None,
+                              y0=nj.jnp.asarray(W[:, 0]), saveat=diffrax.SaveAt(ts=ts),
+                              stepsize_controller=diffrax.PIDController(rtol=1e-6, atol=1e-8), max_steps=4096)
+    return arrays, int(sol.stats["num_steps"]) + int(sol.stats["num_rejected_steps"])
+
+
 def ours(x, precision: str = "float64") -> dict:
     from attractor.learn.neural import GRU, LipschitzRNN, NeuralODE
 
     out = {}
-    kw = dict(width=64, depth=3, activation="softplus", warm_epochs=1, window=10, window_stride=5,
-              shooting_batch_size=64, solver="dopri5", rtol=1e-6, atol=1e-8, seed=0, precision=precision)
+    kw = dict(NODE_KW, precision=precision)
     NeuralODE(epochs=1, **kw).fit(x, dt=0.01)                       # compile
     m = NeuralODE(epochs=EPOCHS, **kw).fit(x, dt=0.01)
     out["node_epoch_s"] = m.fit_seconds_["trajectory"] / EPOCHS
@@ -119,9 +148,20 @@ def windows(z, w, stride):
 # ---- neural ODE
 net = torch.nn.Sequential(torch.nn.Linear(3, 64), torch.nn.Softplus(), torch.nn.Linear(64, 64), torch.nn.Softplus(),
                           torch.nn.Linear(64, 64), torch.nn.Softplus(), torch.nn.Linear(64, 3))
-f = lambda t, y: net(y)
+start = np.load(sys.argv[4])   # our warm-started field: same starting model on both sides
+with torch.no_grad():
+    for i, lin in enumerate([net[0], net[2], net[4], net[6]]):
+        lin.weight.copy_(torch.tensor(start[f"a{2 * i}"])); lin.bias.copy_(torch.tensor(start[f"a{2 * i + 1}"]))
+out_scale = torch.tensor(start["a8"], dtype=DT)
+nfe = [0]
+def f(t, y):
+    nfe[0] += 1
+    return out_scale * net(y)
 W = windows(x, 10, 5)
 ts = 0.01 * torch.arange(10, dtype=DT)
+with torch.no_grad():
+    odeint(f, W[:64, 0], ts, method="dopri5", rtol=1e-6, atol=1e-8)
+out["node_start_steps"] = (nfe[0] - 2) / 6   # one f for the initial step size, one at t0, 6 per step (FSAL)
 opt = torch.optim.Adam(net.parameters(), lr=3e-4)
 t0 = time.perf_counter()
 for e in range(EPOCHS):
@@ -187,7 +227,7 @@ print("@@" + json.dumps(out))
 """
 
 
-def peer(x, precision: str = "float64") -> dict | None:
+def peer(x, precision: str = "float64", start: list[np.ndarray] | None = None) -> dict | None:
     py = _peer_python()
     if py is None:
         print("peers' environment not found; PyTorch side skipped", file=sys.stderr)
@@ -197,7 +237,10 @@ def peer(x, precision: str = "float64") -> dict | None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "x.npy"
         np.save(path, x)
-        proc = subprocess.run([str(py), "-c", textwrap.dedent(PEER), str(path), str(EPOCHS), precision], capture_output=True,
+        spath = Path(tmp) / "start.npz"
+        np.savez(spath, **{f"a{i}": a for i, a in enumerate(start)})
+        proc = subprocess.run([str(py), "-c", textwrap.dedent(PEER), str(path), str(EPOCHS), precision,
+                               str(spath)], capture_output=True,
                               text=True, timeout=3600)
     if proc.returncode != 0:
         print(proc.stderr[-3000:], file=sys.stderr)
@@ -222,14 +265,16 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     reps = args.repeats or (1 if args.quick else 3)
     x = _data()
+    start, steps = node_start(x)
     result = {}
     precs = ("float64", "float32") if args.precision == "both" else (args.precision,)
     for prec in precs:
         ra, rb = [], []
         for _ in range(reps):   # interleaved: ours, peer, ours, peer, ...
             ra.append(ours(x, prec))
-            rb.append(peer(x, prec))
+            rb.append(peer(x, prec, start))
         a, b = _best(ra), _best(rb)
+        a["node_start_steps"] = float(steps)
         print(f"\n{prec}, best of {reps} (per-epoch and inference seconds; peak RSS MB)")
         print(f"{'quantity':28s} {'attractor (JAX)':>16s} {'PyTorch peer':>14s} {'peer / ours':>12s}")
         for k, v in a.items():
