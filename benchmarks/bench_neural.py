@@ -77,7 +77,7 @@ NODE_KW = dict(width=64, depth=3, activation="softplus", warm_epochs=1, window=1
                shooting_batch_size=64, solver="dopri5", rtol=1e-6, atol=1e-8, seed=0)
 
 
-def node_start(x) -> tuple[list[np.ndarray], int]:
+def node_start(x, precision: str = "float64") -> tuple[list[np.ndarray], int]:
     """The neural ODE both sides start trajectory matching from: ours after its one warm-start epoch
     (derivative matching), as arrays ``[W1, b1, ..., W4, b4, out_scale]`` (PyTorch ``Linear``
     layout), and the adaptive steps (accepted + rejected) our solver takes on the first 64 windows
@@ -96,7 +96,10 @@ def node_start(x) -> tuple[list[np.ndarray], int]:
         arrays += [np.asarray(layer.weight), np.asarray(layer.bias)]
     arrays.append(np.asarray(f.out_scale))
     W = np.stack([x[s:s + 10] for s in range(0, x.shape[0] - 9, 5)])[:64]
-    ts = nj.jnp.asarray(0.01 * np.arange(10))
+    dt = np.float32 if precision == "float32" else np.float64
+    ts = nj.jnp.asarray(0.01 * np.arange(10), dtype=dt)
+    f = nj.jax.tree_util.tree_map(lambda a: a.astype(dt) if nj.eqx.is_inexact_array(a) else a, f)
+    W = W.astype(dt)
     sol = diffrax.diffeqsolve(diffrax.ODETerm(nj._BatchField(f)), diffrax.Dopri5(), t0=ts[0], t1=ts[-1], dt0=None,
                               y0=nj.jnp.asarray(W[:, 0]), saveat=diffrax.SaveAt(ts=ts),
                               stepsize_controller=diffrax.PIDController(rtol=1e-6, atol=1e-8), max_steps=4096)
@@ -265,7 +268,7 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     reps = args.repeats or (1 if args.quick else 3)
     x = _data()
-    start, steps = node_start(x)
+    start = node_start(x)[0]
     result = {}
     precs = ("float64", "float32") if args.precision == "both" else (args.precision,)
     for prec in precs:
@@ -274,7 +277,7 @@ def main(argv=None) -> None:
             ra.append(ours(x, prec))
             rb.append(peer(x, prec, start))
         a, b = _best(ra), _best(rb)
-        a["node_start_steps"] = float(steps)
+        a["node_start_steps"] = float(node_start(x, prec)[1])
         print(f"\n{prec}, best of {reps} (per-epoch and inference seconds; peak RSS MB)")
         print(f"{'quantity':28s} {'attractor (JAX)':>16s} {'PyTorch peer':>14s} {'peer / ours':>12s}")
         for k, v in a.items():
