@@ -188,3 +188,13 @@ class NeuralEstimator:
     @property
     def required_history(self) -> int:
         return 1
+
+
+PRECISIONS = ("float64", "float32")
+
+
+def check_precision(precision) -> str:
+    """The training precision, one of :data:`PRECISIONS`; otherwise a :class:`ValidationError`."""
+    if precision not in PRECISIONS:
+        raise ValidationError(f"precision must be one of {PRECISIONS}; got {precision!r}.")
+    return precision

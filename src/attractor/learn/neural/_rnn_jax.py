@@ -69,7 +69,7 @@ class ElmanModel(eqx.Module):
 
 def structured(M, beta: float, gamma: float):
     """``(1 − β)(M + Mᵀ) + β(M − Mᵀ) − γ I`` (Erichson et al. 2021, eq. 3)."""
-    return (1.0 - beta) * (M + M.T) + beta * (M - M.T) - gamma * jnp.eye(M.shape[0])
+    return (1.0 - beta) * (M + M.T) + beta * (M - M.T) - gamma * jnp.eye(M.shape[0], dtype=M.dtype)
 
 
 class LipschitzModel(eqx.Module):
@@ -110,20 +110,22 @@ class LipschitzModel(eqx.Module):
         beta, ga, gw = lax.stop_gradient(self.hyper[:3])
         return structured(self.M_A, beta, ga), structured(self.M_W, beta, gw)
 
-    def field(self, h, x):
-        A, W = self.matrices()
+    def field(self, h, x, mats=None):
+        A, W = self.matrices() if mats is None else mats
         return A @ h + jnp.tanh(W @ h + self.U @ x + self.b)
 
-    def step(self, h, x, key=None):
+    def step(self, h, x, key=None, mats=None):
+        """One step; ``mats``: the structured ``(A, W)`` when the caller computed them once for
+        a whole sequence (see :func:`stepper`)."""
         e, sa, sm = lax.stop_gradient(self.hyper[3:])
-        k1 = self.field(h, x)
+        k1 = self.field(h, x, mats)
         if self.scheme == "euler":
             out = h + e * k1
         else:   # Heun's RK2
-            k2 = self.field(h + e * k1, x)
+            k2 = self.field(h + e * k1, x, mats)
             out = h + 0.5 * e * (k1 + k2)
         if key is not None:
-            xi = jax.random.normal(key, h.shape)   # Euler–Maruyama increment of dh = f dt + σ(h) dB
+            xi = jax.random.normal(key, h.shape, dtype=h.dtype)   # Euler–Maruyama increment of dh = f dt + σ(h) dB
             out = out + jnp.sqrt(e) * (sa + sm * h) * xi
         return out
 
@@ -135,20 +137,34 @@ def trainable(model):
     return model
 
 
+def stepper(model):
+    """``model.step`` for a run of many steps with loop-invariant work done once: for the Lipschitz
+    cell the structured matrices ``(A, W)`` are built before the loop (and their gradient is
+    accumulated once, not mapped back through the structure at every step). Same numbers."""
+    if isinstance(model, LipschitzModel):
+        mats = model.matrices()
+        return lambda h, x, key=None: model.step(h, x, key, mats)
+    return model.step
+
+
+_UNROLL = 1   # scan steps per loop iteration in training (fewer loop trips; same arithmetic)
+
+
 def _run_teacher(model, xs, key):
     """Teacher-forced run over one window ``xs`` (L, d) from h = 0: predictions (L, d)."""
-    h0 = jnp.zeros(model.hidden_size)
+    h0 = jnp.zeros(model.hidden_size, dtype=xs.dtype)
     keys = jax.random.split(key, xs.shape[0]) if key is not None else None
+    step = stepper(model)
 
     def body(h, inp):
         x, k = inp
-        h = model.step(h, x, k)
+        h = step(h, x, k)
         return h, x + model.readout(h)
 
     if keys is None:
-        _, preds = lax.scan(lambda h, x: body(h, (x, None)), h0, xs)
+        _, preds = lax.scan(lambda h, x: body(h, (x, None)), h0, xs, unroll=_UNROLL)
     else:
-        _, preds = lax.scan(body, h0, (xs, keys))
+        _, preds = lax.scan(body, h0, (xs, keys), unroll=_UNROLL)
     return preds
 
 
@@ -212,7 +228,7 @@ def compiled_map(model, closed: bool):
 
 # ---------------------------------------------------------------- sequence-to-one tasks (adding problem)
 def _last_hidden(model, xs, key=None):
-    h0 = jnp.zeros(model.hidden_size)
+    h0 = jnp.zeros(model.hidden_size, dtype=xs.dtype)
     if key is None:
         h, _ = lax.scan(lambda h, x: (model.step(h, x), None), h0, xs)
     else:

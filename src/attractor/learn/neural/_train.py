@@ -75,7 +75,7 @@ _EPOCH = None
 
 def train(model, loss_fn: Callable, data: Any, *, epochs: int, batch_size: int, learning_rate: float,
           key, grad_clip: float | None, decay: bool, model_name: str, phase: str,
-          hint: str = "") -> tuple[Any, np.ndarray]:
+          hint: str = "", precision: str = "float64") -> tuple[Any, np.ndarray]:
     """Train ``model`` (an Equinox module) by Adam on ``loss_fn(model, batch, key)``.
 
     Parameters
@@ -91,6 +91,10 @@ def train(model, loss_fn: Callable, data: Any, *, epochs: int, batch_size: int, 
     key : jax PRNG key (permutations and per-batch keys)
     grad_clip : float or None
         Clip the global gradient norm to this value.
+    precision : {"float64", "float32"}
+        Floating-point type of the weights, the data and the arithmetic during training. With
+        "float32" the weights are cast to float32 for training and back to float64 afterwards
+        (the returned model, its forecasts and Jacobians are float64 either way).
 
     Returns
     -------
@@ -114,15 +118,18 @@ def train(model, loss_fn: Callable, data: Any, *, epochs: int, batch_size: int, 
     nb = max(1, n // bs)
     opt = _optimizer(None if grad_clip is None else float(grad_clip))
     jnp = ns.jnp
-    lr, dec = jnp.asarray(float(learning_rate)), jnp.asarray(bool(decay))
-    total = jnp.asarray(float(max(1, epochs * nb)))
+    dtype = jnp.float32 if precision == "float32" else jnp.float64
+    lr, dec = jnp.asarray(float(learning_rate), dtype=dtype), jnp.asarray(bool(decay))
+    total = jnp.asarray(float(max(1, epochs * nb)), dtype=dtype)
     params, static = eqx.partition(model, eqx.is_inexact_array)
+    params = _cast(jax, params, dtype)
+    data = _cast(jax, data, dtype)
     opt_state = opt.init(params)
     losses = np.empty(epochs)
     keys = jax.random.split(key, epochs)
     for e in range(epochs):
-        new_p, new_s, loss, finite = _EPOCH(params, static, opt_state, keys[e], data, lr, jnp.asarray(float(e * nb)),
-                                               total, dec, loss_fn, opt, bs)
+        new_p, new_s, loss, finite = _EPOCH(params, static, opt_state, keys[e], data, lr,
+                                               jnp.asarray(float(e * nb), dtype=dtype), total, dec, loss_fn, opt, bs)
         loss = float(loss)
         if not np.isfinite(loss):
             raise TrainingDivergenceError(model_name, phase, e + 1, loss, hint)
@@ -131,4 +138,13 @@ def train(model, loss_fn: Callable, data: Any, *, epochs: int, batch_size: int, 
                                           "The weights became non-finite. " + (hint or ""))
         params, opt_state = new_p, new_s
         losses[e] = loss
-    return eqx.combine(params, static), losses
+    return eqx.combine(_cast(jax, params, jnp.float64), static), losses
+
+
+def _cast(jax, tree, dtype):
+    """Floating-point leaves of ``tree`` cast to ``dtype`` (other leaves unchanged)."""
+    def one(a):
+        if hasattr(a, "dtype") and jax.numpy.issubdtype(a.dtype, jax.numpy.floating) and a.dtype != dtype:
+            return a.astype(dtype)
+        return a
+    return jax.tree_util.tree_map(one, tree)

@@ -27,12 +27,12 @@ import numpy as np
 
 from ...core.errors import ValidationError
 from ...core.validation import check_nonnegative_int, check_positive_float, check_positive_int
-from ._base import LearnedSystem, NeuralEstimator
+from ._base import LearnedSystem, NeuralEstimator, check_precision
 
 __all__ = ["ElmanRNN", "GRU", "LipschitzRNN", "NoisyRNN"]
 
 _COMMON = ("hidden_size", "seed", "epochs", "learning_rate", "window", "washout", "window_stride",
-           "batch_size", "grad_clip")
+           "batch_size", "grad_clip", "precision")
 
 
 class _RecurrentModel(NeuralEstimator):
@@ -59,7 +59,7 @@ class _RecurrentModel(NeuralEstimator):
     _noisy = False
 
     def _common_init(self, hidden_size, seed, epochs, learning_rate, window, washout, window_stride, batch_size,
-                     grad_clip):
+                     grad_clip, precision="float64"):
         self.hidden_size = hidden_size
         self.seed = seed
         self.epochs = epochs
@@ -69,6 +69,7 @@ class _RecurrentModel(NeuralEstimator):
         self.window_stride = window_stride
         self.batch_size = batch_size
         self.grad_clip = grad_clip
+        self.precision = precision
 
     @property
     def required_history(self) -> int:
@@ -91,6 +92,7 @@ class _RecurrentModel(NeuralEstimator):
             raise ValidationError(f"seed must be an integer; got {self.seed!r}.")
         if self.grad_clip is not None:
             check_positive_float(self.grad_clip, "grad_clip")
+        check_precision(self.precision)
 
     def _build(self, d: int, key):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -124,7 +126,8 @@ class _RecurrentModel(NeuralEstimator):
                               epochs=int(self.epochs), batch_size=int(self.batch_size),
                               learning_rate=float(self.learning_rate), key=k_train, grad_clip=self.grad_clip,
                               decay=True, model_name=type(self).__name__, phase="teacher forcing",
-                              hint="Lower learning_rate, set grad_clip, or shorten the window.")
+                              hint="Lower learning_rate, set grad_clip, or shorten the window.",
+                              precision=self.precision)
         self.fit_seconds_ = time.perf_counter() - t0
         self.model_ = model
         self.n_features_in_ = Z.shape[1]
@@ -232,15 +235,19 @@ class GRU(_RecurrentModel):
         Windows per Adam step.
     grad_clip : float or None
         Global gradient-norm clipping (default 1).
+    precision : {"float64", "float32"}
+        Arithmetic during training; the weights are cast back to float64 afterwards, so forecasts
+        and ``to_system()`` Jacobians are float64 either way. "float32" trains about 1.5–2x
+        faster on the CPU.
     """
 
     _param_names = _COMMON
 
     def __init__(self, hidden_size: int = 64, seed: int = 0, epochs: int = 50, learning_rate: float = 3e-3,
                  window: int = 50, washout: int = 10, window_stride: int | None = None, batch_size: int = 32,
-                 grad_clip: float | None = 1.0):
+                 grad_clip: float | None = 1.0, precision: str = "float64"):
         self._common_init(hidden_size, seed, epochs, learning_rate, window, washout, window_stride, batch_size,
-                          grad_clip)
+                          grad_clip, precision)
 
     def _build(self, d, key):
         from . import _rnn_jax as rj
@@ -270,9 +277,9 @@ class ElmanRNN(_RecurrentModel):
 
     def __init__(self, hidden_size: int = 64, seed: int = 0, epochs: int = 50, learning_rate: float = 3e-3,
                  window: int = 50, washout: int = 10, window_stride: int | None = None, batch_size: int = 32,
-                 grad_clip: float | None = 1.0, gain: float = 1.0):
+                 grad_clip: float | None = 1.0, gain: float = 1.0, precision: str = "float64"):
         self._common_init(hidden_size, seed, epochs, learning_rate, window, washout, window_stride, batch_size,
-                          grad_clip)
+                          grad_clip, precision)
         self.gain = gain
 
     def _validate_params(self):
@@ -315,9 +322,9 @@ class LipschitzRNN(_RecurrentModel):
     def __init__(self, hidden_size: int = 64, seed: int = 0, epochs: int = 50, learning_rate: float = 3e-3,
                  window: int = 50, washout: int = 10, window_stride: int | None = None, batch_size: int = 32,
                  grad_clip: float | None = 1.0, beta: float = 0.75, gamma_a: float = 1e-3, gamma_w: float = 1e-3,
-                 eps: float = 1.0, scheme: str = "euler", init_std: float = 1.0):
+                 eps: float = 1.0, scheme: str = "euler", init_std: float = 1.0, precision: str = "float64"):
         self._common_init(hidden_size, seed, epochs, learning_rate, window, washout, window_stride, batch_size,
-                          grad_clip)
+                          grad_clip, precision)
         self.beta = beta
         self.gamma_a = gamma_a
         self.gamma_w = gamma_w
@@ -379,9 +386,9 @@ class NoisyRNN(LipschitzRNN):
                  window: int = 50, washout: int = 10, window_stride: int | None = None, batch_size: int = 32,
                  grad_clip: float | None = 1.0, beta: float = 0.75, gamma_a: float = 1e-3, gamma_w: float = 1e-3,
                  eps: float = 1.0, scheme: str = "euler", init_std: float = 1.0, sigma_add: float = 0.05,
-                 sigma_mult: float = 0.05):
+                 sigma_mult: float = 0.05, precision: str = "float64"):
         super().__init__(hidden_size, seed, epochs, learning_rate, window, washout, window_stride, batch_size,
-                         grad_clip, beta, gamma_a, gamma_w, eps, scheme, init_std)
+                         grad_clip, beta, gamma_a, gamma_w, eps, scheme, init_std, precision)
         self.sigma_add = sigma_add
         self.sigma_mult = sigma_mult
 
