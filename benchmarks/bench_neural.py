@@ -267,6 +267,11 @@ def main(argv=None) -> None:
     ap.add_argument("--precision", choices=("float64", "float32", "both"), default="both")
     args = ap.parse_args(argv)
     reps = args.repeats or (1 if args.quick else 3)
+    # One core for both sides: XLA's CPU runtime can run parts of a jitted step on a second thread
+    # despite --xla_cpu_multi_thread_eigen=false; the peer's subprocess inherits the affinity.
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        print(f"pinned to CPU {sorted(os.sched_getaffinity(0))[0]} (both sides, one core)")
     x = _data()
     start = node_start(x)[0]
     result = {}
