@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import time
 import warnings
+import zlib
 
 import numpy as np
 
@@ -76,8 +77,9 @@ class FlowMatchingForecaster(NeuralEstimator):
     grad_clip : float or None
         Global gradient-norm clipping.
     seed : int
-        Seeds the weights, the batch order, the training noise and (offset by the call count
-        zero) the sampling noise: same seed, same data, same ensembles.
+        Seeds the weights, the batch order, the training noise and the sampling noise. The
+        sampling key is derived from the seed and the context window (CRC-32 of its bytes):
+        the same call gives the same ensemble; different origins get independent draws.
 
     Attributes
     ----------
@@ -231,7 +233,11 @@ class FlowMatchingForecaster(NeuralEstimator):
 
         L = int(self.lead)
         n_blocks = -(-horizon // L)
-        out = fj.rollout(self.field_, fj.jnp.asarray(Z[-int(self.window):]), self._key,
+        ctx = np.ascontiguousarray(Z[-int(self.window):])
+        # sampling noise: a function of the seed and of the context, so the same call gives the same
+        # ensemble, while different origins get independent draws (no common random numbers)
+        key = fj.jax.random.fold_in(self._key, zlib.crc32(ctx.tobytes()) & 0x7FFFFFFF)
+        out = fj.rollout(self.field_, fj.jnp.asarray(ctx), key,
                          fj.jnp.asarray(self.inc_scale_), m, n_blocks, L, int(self.n_flow_steps), self.solver)
         ens = np.asarray(out, dtype=float)[:, :horizon]
         bad = ~np.isfinite(ens).all(axis=2)
