@@ -32,7 +32,7 @@ import zlib
 
 import numpy as np
 
-from ...core.errors import ReliabilityWarning, ValidationError
+from ...core.errors import InsufficientDataError, ReliabilityWarning, ValidationError
 from ...core.validation import (as_float_array, check_nonnegative_int, check_positive_float,
                                 check_positive_int)
 from ._base import NeuralEstimator
@@ -156,8 +156,9 @@ class FlowMatchingForecaster(NeuralEstimator):
 
         Parameters
         ----------
-        X : array_like, shape (n_times,) or (n_times, n_channels)
-            One uniformly sampled series (finite).
+        X : array_like, shape (n_times,), (n_times, n_channels) or (n_traj, n_times, n_channels)
+            One uniformly sampled series, or several of equal length (finite); windows are cut
+            within each trajectory.
         t, dt : optional
             Sampling step (only recorded as ``dt_``; the model is discrete in time).
 
@@ -174,15 +175,29 @@ class FlowMatchingForecaster(NeuralEstimator):
         """
         self._validate_params()
         w, L = int(self.window), int(self.lead)
-        Z = self._prepare_fit(X, t, dt, w + L + 1)
+        try:
+            arr = X if isinstance(X, np.ndarray) else np.asarray(X)
+        except ValueError as exc:   # ragged nested lists
+            raise ValidationError(f"X must be a rectangular array: {exc}") from None
+        if arr.ndim == 3:   # several trajectories (n_traj, n_times, c): windows never cross two of them
+            if arr.shape[0] < 1 or arr.shape[1] < w + L + 1:
+                raise InsufficientDataError(f"X has shape {arr.shape}; each trajectory needs at least {w + L + 1} "
+                                            "samples.")
+            n_traj, n_t = arr.shape[0], arr.shape[1]
+            Z = self._prepare_fit(arr.reshape(n_traj * n_t, -1), t, dt, w + L + 1).reshape(n_traj, n_t, -1)
+        else:
+            Z = self._prepare_fit(X, t, dt, w + L + 1)[None]
         from . import _fm_jax as fj
         from ._train import train
 
         jax, jnp = fj.jax, fj.jnp
-        n = Z.shape[0] - w - L + 1
-        idx = np.arange(n)[:, None]
-        ctx = Z[idx + np.arange(w)].reshape(n, -1)                       # (n, w*c)
-        inc = Z[idx + w - 1 + np.arange(1, L + 1)] - Z[w - 1:w - 1 + n][:, None]  # (n, L, c)
+        n_per = Z.shape[1] - w - L + 1
+        idx = np.arange(n_per)[:, None]
+        ctx = Z[:, idx + np.arange(w)].reshape(-1, w * Z.shape[2])               # (n, w*c)
+        inc = (Z[:, idx + w - 1 + np.arange(1, L + 1)] - Z[:, w - 1:w - 1 + n_per][:, :, None]
+               ).reshape(-1, L, Z.shape[2])                                        # (n, L, c)
+        n = ctx.shape[0]
+        Z = Z[0]
         sd = inc.std(axis=0)
         inc_scale = np.where(sd > 0, sd, 1.0)
         y = (inc / inc_scale).reshape(n, -1)
