@@ -33,7 +33,7 @@ import zlib
 import numpy as np
 
 from ...core.errors import InsufficientDataError, ReliabilityWarning, ValidationError
-from ...core.validation import (as_float_array, check_nonnegative_int, check_positive_float,
+from ...core.validation import (check_nonnegative_int, check_positive_float,
                                 check_positive_int)
 from ._base import NeuralEstimator
 
