@@ -339,6 +339,7 @@ ENTRY_POINTS = {
     "objective_from_functions(theta0=x)": lambda x: attractor.training.objective_from_functions(
         lambda t: float(np.sum(t ** 2)), lambda t: 2 * t, x, hvp=lambda t, v: 2 * v).loss(),
     "gd_flow_distance": lambda x: attractor.training.gd_flow_distance(x, x)["relative"],
+    "FlowMatchingForecaster": lambda x: attractor.forecast.forecast(attractor.forecast.fit_model(attractor.FlowMatchingForecaster(window=2, width=8, depth=1, epochs=1, n_flow_steps=2), x, 0.01), x, 5, n_samples=2),  # issue #15
 }
 
 #: Known failures not fixed yet: entry point -> reason. Such cases are counted and must still fail

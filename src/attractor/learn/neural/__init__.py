@@ -7,6 +7,8 @@
   ``A_β,γ`` (Erichson et al., ICLR 2021).
 * :class:`NoisyRNN` — Lipschitz RNN trained with additive and multiplicative noise injected in
   the hidden dynamics (Lim et al., NeurIPS 2021); deterministic at test time.
+* :class:`FlowMatchingForecaster` — conditional flow matching (Lipman et al. 2023) of
+  p(next samples | past window); ensembles by an ODE solve in flow time.
 
 Every fitted model has ``forecast(history, horizon)`` and ``to_system()`` (a
 :class:`~attractor.DynamicalSystem` with an exact Jacobian from ``jax.jacfwd``).
@@ -20,9 +22,10 @@ from ._base import LearnedSystem, TrainingDivergenceError
 from ._jax import NeuralExtraMissingError   # defining module of the error; JAX itself loads on first fit
 
 __all__ = ["NeuralODE", "ElmanRNN", "GRU", "LipschitzRNN", "NoisyRNN", "TrainingDivergenceError",
-           "NeuralExtraMissingError", "LearnedSystem"]
+           "NeuralExtraMissingError", "LearnedSystem", "FlowMatchingForecaster"]
 
 _LAZY = {"NeuralODE": ".node", "ElmanRNN": ".rnn", "GRU": ".rnn", "LipschitzRNN": ".rnn", "NoisyRNN": ".rnn"}
+_LAZY["FlowMatchingForecaster"] = ".flow_matching"   # conditional flow matching (issue #15)
 
 
 def __getattr__(name: str):
