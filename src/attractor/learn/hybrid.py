@@ -615,6 +615,8 @@ class Hybrid:
             W[idx_w] = theta[n_p:n_p + n_w]
             return p, W.reshape(support.shape), theta[n_p + n_w:].reshape(n_seg, d)
 
+        bound = 1e3 * float(np.max(np.abs(np.vstack(runs)))) + 1.0
+
         def simulate(p, W, S):
             out = np.empty((n_seg, Lmax, d))
             y = S.copy()
@@ -625,7 +627,7 @@ class Hybrid:
                     k2 = self._rhs_batch(y + 0.5 * h * k1, p, W)
                     k3 = self._rhs_batch(y + 0.5 * h * k2, p, W)
                     k4 = self._rhs_batch(y + h * k3, p, W)
-                    y = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+                    y = np.clip(y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4), -bound, bound)  # divergent trial
                 out[:, j] = y
             return out
 
@@ -633,7 +635,8 @@ class Hybrid:
 
         def residual(theta):
             p, W, S = unpack(theta)
-            sim = simulate(p, W, S)
+            with np.errstate(all="ignore"):
+                sim = simulate(p, W, S)
             if not np.all(np.isfinite(sim)):
                 sim = np.where(np.isfinite(sim), sim, 1e6)
             r_obs = ((sim - np.nan_to_num(obs)) / scale)[mask]
