@@ -7,7 +7,6 @@ Yin et al. (2021), APHYNITY, ICLR: damped pendulum q̈ = −ω0² sin q − α q
 Lorenz (1963) with σ = 10, ρ = 28, β = 8/3; Lyapunov spectrum (0.9056, 0, −14.5723): Sprott (2003),
 Chaos and Time-Series Analysis, Table A.1.
 """
-import warnings
 
 import numpy as np
 import pytest
