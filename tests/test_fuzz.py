@@ -304,6 +304,7 @@ ENTRY_POINTS = {
     "derivative_rmse": lambda x: attractor.learn.derivative_rmse(_fitted_sindy(), x, x),
     "differentiate": lambda x: attractor.learn.differentiate(x, 0.01),
     "SINDy.fit": lambda x: attractor.learn.SINDy().fit(x, 0.01).coef_,
+    "Hybrid.fit": lambda x: attractor.learn.Hybrid(lambda X, p: -p[0] * X, unknown=[1.0]).fit(x, dt=0.01).coef_,
     "kramers_moyal": lambda x: attractor.learn.kramers_moyal(x, 0.01, min_count=2),
     "kramers_moyal(kernel)": lambda x: attractor.learn.kramers_moyal(x, 0.01, method="kernel", min_count=2),
     "LangevinRegression.fit": lambda x: attractor.learn.LangevinRegression().fit(x, 0.01).drift_coef_,
