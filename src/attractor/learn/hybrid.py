@@ -372,6 +372,11 @@ class Hybrid:
         runs, times = _as_runs(X, t)
         _check_layout(runs)
         d = runs[0].shape[1]
+        allx = np.vstack(runs)
+        flat = np.zeros(d, bool) if allx.shape[0] < 2 else np.ptp(allx, axis=0) <= 1e-12 * np.maximum(np.abs(allx).max(axis=0), np.finfo(float).tiny)
+        if flat.any():
+            raise ValidationError(f"state(s) {np.flatnonzero(flat).tolist()} are constant in the data; a constant "
+                                  "signal has no dynamics to fit a vector field to.")
         known = _Known(self.known, self.parameters or {}, self.unknown, d)
         if known.spec is not None:
             if len(known.states) != d:
