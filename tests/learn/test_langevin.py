@@ -279,3 +279,36 @@ def test_ou_protocol_long_and_coarse():
         assert [m.drift_names_[k] for k in np.flatnonzero(m.drift_support_[0])] == ["x"], m.equations()
         assert abs(-m.drift_coef_[0][1] / th - 1) < 0.05, (dt, m.equations(), th)
         assert abs(m.diffusion_coef_[0][0] / s2 - 1) < 0.05, (dt, m.equations(), s2)
+
+
+@pytest.mark.slow
+def test_ou_protocol_t50000_at_dt_1e3():
+    """The kramersmoyal paper's OU (θ = 0.3, σ = 0.1, dt = 10⁻³) at T = 5·10⁴ (5·10⁷ samples, exact AR(1)
+    updates generated in chunks): the binned Kramers–Moyal drift slope and diffusion within 2 % of the truth
+    (the slope's own sampling error is √(2θ/T)/θ ≈ 1.2 % there, so ~1 seed in 10 misses 2 % by chance: seed 31's
+    exact MLE is 2.9 % high; seeds 32–34 give KM slopes 0.3007, 0.2979, 0.2989) and within 1 % of the same-sample
+    exact MLE, in < 60 s and < 2 GB above the process's resident memory before the test (the series is 0.4 GB)."""
+    import time
+
+    from _memory import peak_rss_gb, reset_peak_rss
+    from _sde_data import ou_exact_chunked
+
+    dt, n = 1e-3, 50_000_000
+    reset_peak_rss()
+    base = peak_rss_gb()
+    t0 = time.perf_counter()
+    x = ou_exact_chunked(n, dt, THETA, SIGMA, seed=32)
+    r = kramers_moyal(x, dt, bins=40)
+    elapsed = time.perf_counter() - t0
+    grown = peak_rss_gb() - base
+    w = 1 / r.drift_stderr ** 2
+    slope = float(np.sum(w * r.points * r.drift) / np.sum(w * r.points ** 2))
+    sig2 = float(np.average(r.diffusion, weights=r.counts))
+    print(f"T=5e4, dt=1e-3: slope {-slope:.5f} (truth {THETA}), sigma^2 {sig2:.6g} (truth {SIGMA ** 2}); "
+          f"{elapsed:.1f} s, peak growth {grown:.2f} GB")
+    assert r.reliable and r.n_dropped == 0
+    assert abs(-slope / THETA - 1) < 0.02
+    assert abs(sig2 / SIGMA ** 2 - 1) < 0.02
+    th, s2, *_ = ou_mle(x, dt)
+    assert abs(-slope / th - 1) < 0.01 and abs(sig2 / s2 - 1) < 0.01
+    assert elapsed < 60 and grown < 2.0
