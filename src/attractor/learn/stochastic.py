@@ -441,6 +441,24 @@ def _select(A: np.ndarray, y: np.ndarray, criterion: str) -> tuple[np.ndarray, l
     return support, path
 
 
+def _select_or_empty(A: np.ndarray, y: np.ndarray, criterion: str) -> np.ndarray:
+    """Like :func:`_select`, but the empty model (``y ≈ 0``, no terms) is a candidate too: its
+    BIC/AICc (``k = 0``, RSS ``||y||²``) competes with the path's best. Used for off-diagonal
+    diffusion entries, which vanish for uncorrelated noise."""
+    from .optimizers import aicc
+
+    support, path = _select(A, y, criterion)
+    n = A.shape[0]
+    rss0 = float(y @ y)
+    score0 = _bic(rss0, n, 0) if criterion == "bic" else aicc(rss0, n, 0)
+    k = int(support.sum())
+    best = min((e for e in path if e["n_terms"] == k and np.array_equal(np.asarray(e["support"], bool), support)),
+               key=lambda e: e[criterion], default=None)
+    if best is None or score0 <= best[criterion]:
+        return np.zeros(A.shape[1], bool)
+    return support
+
+
 def _wls(A: np.ndarray, y: np.ndarray, support: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Least squares on ``support`` (rows already weighted): coefficients and standard errors."""
     m = A.shape[1]
@@ -492,7 +510,7 @@ def _poly_expression(exprs, coef) -> str:
 
 
 def langevin_spec(name: str, state_names: Sequence[str], drift_library: Library, drift_coef,
-                  diffusion_library: Library, diffusion_coef) -> "StochasticSpec":
+                  diffusion_library: Library, diffusion_coef, offdiag_coef=None) -> "StochasticSpec":
     """The :class:`~attractor.core.stochastic.StochasticSpec` of a Langevin model.
 
     Drift ``f_i = Σ_k ξ_ik θ_k(x)`` and diagonal noise ``G_ii = sqrt(Max(Σ_ii(x), 0))`` with
@@ -509,6 +527,12 @@ def langevin_spec(name: str, state_names: Sequence[str], drift_library: Library,
     drift_library, diffusion_library : Library
         Fitted libraries (their ``expressions`` give the features symbolically).
     drift_coef, diffusion_coef : array_like, (d, n_features)
+    offdiag_coef : array_like, (d (d − 1) / 2, n_features), optional
+        Coefficients of ``Σ_ij`` (i < j, row-major pairs). When any is non-zero the noise is the
+        lower-triangular Cholesky factor ``G = L`` of ``Σ``, written out symbolically:
+        ``L_jj = sqrt(Max(s_j, 0))`` with ``s_j = Σ_jj − Σ_{k<j} L_jk²`` and
+        ``L_ij = (Σ_ij − Σ_{k<j} L_ik L_jk) / L_jj`` where ``s_j > 0`` (0 elsewhere: there ``Σ``
+        is not positive definite and the model switches that noise component off).
 
     Returns
     -------
@@ -526,8 +550,31 @@ def langevin_spec(name: str, state_names: Sequence[str], drift_library: Library,
         raise ValidationError(f"coefficients of shape {fc.shape} and {gc.shape} do not match {len(states)} states "
                               f"and libraries of {len(fe)} and {len(ge)} features.")
     drift = tuple(_poly_expression(fe, fc[i]) for i in range(len(states)))
-    diffusion = tuple(f"sqrt(Max({_poly_expression(ge, gc[i])}, 0))" for i in range(len(states)))
-    return StochasticSpec(name, states, (), drift, diffusion, "ito")
+    d = len(states)
+    oc = None if offdiag_coef is None else np.asarray(offdiag_coef, float)
+    if oc is not None and oc.shape != (d * (d - 1) // 2, len(ge)):
+        raise ValidationError(f"off-diagonal coefficients of shape {oc.shape}; expected {(d * (d - 1) // 2, len(ge))}.")
+    if oc is None or not np.any(oc):
+        diffusion = tuple(f"sqrt(Max({_poly_expression(ge, gc[i])}, 0))" for i in range(d))
+        return StochasticSpec(name, states, (), drift, diffusion, "ito")
+    S = [[""] * d for _ in range(d)]
+    for i in range(d):
+        S[i][i] = f"({_poly_expression(ge, gc[i])})"
+    for p, (i, j) in enumerate(_pairs(d)):
+        S[i][j] = S[j][i] = f"({_poly_expression(ge, oc[p])})"
+    L = [["0"] * d for _ in range(d)]
+    for j in range(d):
+        sj = S[j][j] + "".join(f" - ({L[j][k]})**2" for k in range(j))
+        L[j][j] = f"sqrt(Max({sj}, 0))"
+        for i in range(j + 1, d):
+            num = S[i][j] + "".join(f" - ({L[i][k]})*({L[j][k]})" for k in range(j))
+            L[i][j] = f"Piecewise((({num})/sqrt(Max({sj}, 1e-300)), ({sj}) > 0), (0, True))"
+    return StochasticSpec(name, states, (), drift, tuple(tuple(row) for row in L), "ito")
+
+
+def _pairs(d: int) -> list[tuple[int, int]]:
+    """Off-diagonal index pairs ``(i, j)``, ``i < j``, row-major."""
+    return [(i, j) for i in range(d) for j in range(i + 1, d)]
 
 
 def _poly_text(names, coef, precision) -> str:
@@ -544,9 +591,17 @@ def _poly_text(names, coef, precision) -> str:
     return s[2:] if s.startswith("+ ") else "-" + s[2:]
 
 
-def _sde_equations(states, fl, fc, gl, gc, precision) -> list[str]:
+def _sde_equations(states, fl, fc, gl, gc, precision, oc=None) -> list[str]:
     fn, gn = fl.names(list(states)), gl.names(list(states))
     out = []
+    if oc is not None and np.any(oc):
+        for i, s in enumerate(states):
+            out.append(f"d{s} = ({_poly_text(fn, fc[i], precision)}) dt + (G dW)_{i},  "
+                       f"Σ_{s}{s} = {_poly_text(gn, gc[i], precision)}")
+        for p, (i, j) in enumerate(_pairs(len(states))):
+            if np.any(oc[p]):
+                out.append(f"Σ_{states[i]}{states[j]} = {_poly_text(gn, oc[p], precision)}")
+        return out
     for i, s in enumerate(states):
         out.append(f"d{s} = ({_poly_text(fn, fc[i], precision)}) dt + sqrt({_poly_text(gn, gc[i], precision)}) "
                    f"dW{i if len(states) > 1 else ''}")
@@ -554,7 +609,7 @@ def _sde_equations(states, fl, fc, gl, gc, precision) -> list[str]:
 
 
 class LangevinRegression:
-    """Sparse identification of an Itô SDE ``dx = f(x) dt + G(x) dW`` (diagonal ``Σ = G Gᵀ``).
+    """Sparse identification of an Itô SDE ``dx = f(x) dt + G(x) dW`` (``Σ = G Gᵀ``, full or diagonal).
 
     Drift ``f_i = Θ_f(x) ξ_i`` and diffusion ``Σ_ii = Θ_g(x) η_i`` are linear in the features
     of two libraries (default: polynomials of degree 5 for the drift and 4 for the diffusion,
@@ -573,6 +628,12 @@ class LangevinRegression:
        on the weighted rows; the one minimising ``criterion`` (BIC ``n log(RSS/n) + k log n``,
        Schwarz 1978, consistent for the true support as ``n`` grows; or AICc) is kept and
        refitted by weighted least squares (standard errors from the same fit).
+    2b. Off-diagonal diffusion (``diffusion_structure="full"``, d ≥ 2): for each pair ``i < j``
+       the products of the drift residuals ``r_i r_j / dt`` (mean ``Σ_ij(x)``, variance
+       ``Σ_ii Σ_jj + Σ_ij²``) are regressed on the diffusion library with weights
+       ``1/sqrt(Σ̂_ii Σ̂_jj)``, the empty model (``Σ_ij = 0``: uncorrelated noise) competing under
+       the same criterion. The fitted ``Σ(x)`` is checked for positive definiteness at the data
+       points (:attr:`diffusion_pd_fraction_`); :meth:`to_system` uses its Cholesky factor as ``G``.
     3. Finite-dt refit (``finite_dt``; 1-D only): the model's conditional moments *at the
        sampling step*, ``E[Δ^p | x] = (e^{L dt} (· − x)^p)(x)`` for ``p = 1, 2`` with ``L`` the
        model's generator discretised on a fine grid (a birth–death chain whose jump rates
@@ -598,6 +659,8 @@ class LangevinRegression:
     n_iter : int
         Alternations of drift and diffusion fits.
     state_names : sequence of str, optional
+    diffusion_structure : {"full", "diagonal"}
+        Fit the off-diagonal entries ``Σ_ij`` too (d ≥ 2), or assume uncorrelated noise.
 
     Attributes
     ----------
@@ -612,7 +675,16 @@ class LangevinRegression:
     euler_drift_coef_, euler_diffusion_coef_ : ndarray
         The Euler (short-time likelihood) coefficients before the finite-dt refit.
     diffusion_positive_ : bool
-        The fitted ``Σ_ii`` is positive over the data range (else a ReliabilityWarning).
+        The fitted ``Σ_ii`` is positive over the data range and (with off-diagonal terms) ``Σ(x)``
+        is positive definite at every data point checked (else a ReliabilityWarning).
+    diffusion_offdiag_coef_, diffusion_offdiag_stderr_ : ndarray, (d (d − 1) / 2, n_diffusion_features)
+        Coefficients (and standard errors) of ``Σ_ij``, pairs ``i < j`` in :attr:`diffusion_pairs_`
+        order (all zero in 1-D, for ``diffusion_structure="diagonal"`` or uncorrelated noise).
+    diffusion_offdiag_support_ : ndarray of bool
+    diffusion_pairs_ : list of (int, int)
+    diffusion_pd_fraction_ : float
+        Fraction of the data points (up to 20 000, evenly spaced) where the fitted ``Σ(x)`` is
+        positive definite (1-D: where ``g² > 0``).
     dt_, n_samples_, x0_, data_range_ :
         Sampling step, number of increments, last sample, (d, 2) data range.
     """
@@ -620,7 +692,7 @@ class LangevinRegression:
     def __init__(self, drift_library: Library | None = None, diffusion_library: Library | None = None,
                  criterion: str = "bic", finite_dt: str | bool = "auto", ito_taylor: bool = True,
                  grid_points: int = 161,
-                 n_iter: int = 3, state_names: Sequence[str] | None = None):
+                 n_iter: int = 3, state_names: Sequence[str] | None = None, diffusion_structure: str = "full"):
         self.drift_library = drift_library
         self.diffusion_library = diffusion_library
         self.criterion = criterion
@@ -629,6 +701,7 @@ class LangevinRegression:
         self.grid_points = grid_points
         self.n_iter = n_iter
         self.state_names = state_names
+        self.diffusion_structure = diffusion_structure
 
     def fit(self, x, dt: float | None = None, *, t=None) -> "LangevinRegression":
         """Fit drift and diffusion to a uniformly sampled path ``x`` (n,) or (n, d)."""
@@ -636,6 +709,8 @@ class LangevinRegression:
             raise ValidationError(f"criterion must be 'bic' or 'aicc'; got {self.criterion!r}.")
         if self.finite_dt not in ("auto", True, False):
             raise ValidationError(f"finite_dt must be 'auto', True or False; got {self.finite_dt!r}.")
+        if self.diffusion_structure not in ("full", "diagonal"):
+            raise ValidationError(f"diffusion_structure must be 'full' or 'diagonal'; got {self.diffusion_structure!r}.")
         n_iter = check_positive_int(self.n_iter, "n_iter")
         n_grid = check_positive_int(self.grid_points, "grid_points", minimum=16)
         arr, dt = _series_and_dt(x, dt, t, min_length=20)
@@ -700,6 +775,24 @@ class LangevinRegression:
                 s2 = np.maximum(s_new, floor)
             fc[i], fse[i], fsup[i] = c, se, sup
             gc[i], gse[i], gsup[i] = cg, seg, supg
+        pairs = _pairs(d)
+        oc = np.zeros((len(pairs), mg))
+        ose = np.zeros((len(pairs), mg))
+        osup = np.zeros((len(pairs), mg), bool)
+        if pairs and self.diffusion_structure == "full":
+            R = D - (Tf @ fc.T) * dt
+            sd = Tg @ gc.T
+            sd = np.maximum(sd, 1e-3 * np.maximum(np.median(np.abs(sd), axis=0), 1e-300))
+            for p, (i, j) in enumerate(pairs):
+                w = 1.0 / np.sqrt(sd[:, i] * sd[:, j])
+                A = Tg * w[:, None]
+                y = R[:, i] * R[:, j] / dt * w
+                sup = _select_or_empty(A, y, self.criterion)
+                if sup.any():
+                    oc[p], ose[p] = _wls(A, y, sup)
+                osup[p] = sup
+        self.diffusion_offdiag_coef_, self.diffusion_offdiag_stderr_ = oc, ose
+        self.diffusion_offdiag_support_, self.diffusion_pairs_ = osup, pairs
         self.euler_drift_coef_ = fc.copy()
         self.euler_diffusion_coef_ = gc.copy()
         self.data_range_ = np.c_[arr.min(axis=0), arr.max(axis=0)]
@@ -741,7 +834,18 @@ class LangevinRegression:
             if d == 1:
                 probe = pts[:, None]
             pos &= bool(np.all(gl.transform(probe) @ gc[i] > 0))
-        self.diffusion_positive_ = pos
+        sample = X0[np.linspace(0, n - 2, min(n - 1, 20_000)).astype(np.int64)]
+        S = self._sigma(gl.transform(sample), gc, oc)
+        pd_ok = S[:, 0, 0] > 0 if d == 1 else np.linalg.eigvalsh(S)[:, 0] > 0
+        self.diffusion_pd_fraction_ = float(np.mean(pd_ok))
+        not_pd = d > 1 and bool(np.any(oc)) and self.diffusion_pd_fraction_ < 1.0
+        if not_pd:
+            warnings.warn(f"the fitted diffusion matrix Σ(x) is not positive definite at "
+                          f"{1 - self.diffusion_pd_fraction_:.1%} of the data points: the model is not a valid SDE "
+                          "there (to_system() switches the failing noise components off there); use a smaller "
+                          "diffusion library, diffusion_structure='diagonal', or more data.", ReliabilityWarning,
+                          stacklevel=2)
+        self.diffusion_positive_ = pos and not not_pd
         if not pos:
             warnings.warn("the fitted diffusion goes negative inside the data range: the model is not a valid SDE "
                           "there (the model's noise is clipped at 0 there); use a smaller diffusion library or more data.",
@@ -754,10 +858,28 @@ class LangevinRegression:
             raise ValidationError("this LangevinRegression is not fitted yet; call fit(x, dt) first.")
 
     def equations(self, precision: int = 4) -> list[str]:
-        """The identified SDE as text, e.g. ``dx = (x - x^3) dt + sqrt(2 + 2 x^2) dW``."""
+        """The identified SDE as text, e.g. ``dx = (x - x^3) dt + sqrt(2 + 2 x^2) dW``.
+
+        With correlated noise (non-zero off-diagonal ``Σ_ij``) one line per state,
+        ``dx0 = (...) dt + (G dW)_0,  Σ_x0x0 = ...``, then one line per non-zero ``Σ_ij``."""
         self._check_fitted()
         return _sde_equations(self.state_names_, self.drift_library_, self.drift_coef_, self.diffusion_library_,
-                              self.diffusion_coef_, precision)
+                              self.diffusion_coef_, precision, self.diffusion_offdiag_coef_)
+
+    @staticmethod
+    def _sigma(Tg: np.ndarray, gc: np.ndarray, oc: np.ndarray) -> np.ndarray:
+        d = gc.shape[0]
+        S = np.zeros((Tg.shape[0], d, d))
+        S[:, np.arange(d), np.arange(d)] = Tg @ gc.T
+        for p, (i, j) in enumerate(_pairs(d)):
+            S[:, i, j] = S[:, j, i] = Tg @ oc[p]
+        return S
+
+    def diffusion_matrix(self, x) -> np.ndarray:
+        """Fitted diffusion matrix ``Σ(x) = G Gᵀ`` (off-diagonal entries included), shape (m, d, d)."""
+        self._check_fitted()
+        X = as_float_array(x, "x", ndim=(1, 2)).reshape(-1, len(self.state_names_))
+        return self._sigma(self.diffusion_library_.transform(X), self.diffusion_coef_, self.diffusion_offdiag_coef_)
 
     def drift(self, x) -> np.ndarray:
         """Fitted drift at states ``x`` (m,) in 1-D or (m, d)."""
@@ -776,7 +898,8 @@ class LangevinRegression:
 
         Its spec (:func:`langevin_spec`) holds the fitted polynomials with the exact
         coefficients: drift ``rhs`` (and its exact ``jacobian``), noise ``diffusion(x)``
-        ``G = diag(sqrt(Max(Σ_ii, 0)))``, ``diffusion_matrix(x)`` ``Σ = G Gᵀ`` (clipped at 0 where
+        ``G = diag(sqrt(Max(Σ_ii, 0)))`` (with correlated noise: the lower-triangular Cholesky
+        factor of the fitted ``Σ(x)``, see :func:`langevin_spec`), ``diffusion_matrix(x)`` ``Σ = G Gᵀ`` (clipped at 0 where
         the fitted ``Σ_ii`` is negative, see :attr:`diffusion_positive_`), and ``trajectory``
         with the compiled, seeded schemes (``method="em"``, ``"milstein"``, or ``"sra"`` when
         ``Σ`` is constant). ``metadata["data_range"]`` is the fitted range per state.
@@ -784,9 +907,11 @@ class LangevinRegression:
         self._check_fitted()
         from ..core.stochastic import StochasticSystem
 
+        full = bool(np.any(self.diffusion_offdiag_coef_))
         spec = langevin_spec(name, self.state_names_, self.drift_library_, self.drift_coef_,
-                             self.diffusion_library_, self.diffusion_coef_)
-        meta = {"data_range": self.data_range_.tolist(), "noise": "diagonal",
+                             self.diffusion_library_, self.diffusion_coef_,
+                             self.diffusion_offdiag_coef_ if full else None)
+        meta = {"data_range": self.data_range_.tolist(), "noise": "full (Cholesky factor of Σ)" if full else "diagonal",
                 "diffusion_positive": bool(self.diffusion_positive_),
                 "description": "learned by Langevin regression", "learned_by": "attractor.learn.LangevinRegression"}
         return StochasticSystem(spec, {}, x0=self.x0_ if x0 is None else x0, dt=self.dt_, metadata=meta)
