@@ -373,3 +373,28 @@ def test_full_diffusion_not_positive_definite_is_flagged():
     assert not m.diffusion_positive_ and 0 < m.diffusion_pd_fraction_ < 1
     tr = m.to_system().trajectory(50, dt=dt, x0=[0.0, 0.0], seed=1)
     assert np.all(np.isfinite(tr.x))
+
+
+def test_bad_input_items_of_the_issue():
+    """Issue #14's bad-input list, the cases not covered above: the kernel method drops grid points with too
+    few effective samples (reported, never NaN); a stuck (constant) stretch gives zero diffusion in its cell
+    (flagged); LangevinRegression rejects non-uniform time stamps and warns on non-stationary input."""
+    x = ou_exact(3000, 0.1, 1.0, 1.0, seed=2)
+    with pytest.warns(ReliabilityWarning, match="fewer than"):
+        r = kramers_moyal(x, 0.1, method="kernel", bins=200, bandwidth=0.1, min_count=60)
+    assert r.n_dropped > 0 and np.all(np.isfinite(r.drift)) and np.all(np.isfinite(r.diffusion))
+    assert np.all(r.counts >= 60) and r.dropped_points.ndim == 1
+    stuck = np.r_[x, np.full(200, 10.0)]  # a sensor stuck at 10 for its last 200 samples
+    with pytest.warns(ReliabilityWarning, match="zero diffusion"):
+        r = kramers_moyal(stuck, 0.1, bins=40)
+    assert not r.reliable and np.min(r.diffusion) == 0.0
+    t = np.arange(x.size) * 0.1
+    t[1500:] += 0.03
+    with pytest.raises(ValidationError, match="uniformly"):
+        LangevinRegression().fit(x, t=t)
+    with pytest.raises(ValidationError, match="disagrees"):
+        LangevinRegression().fit(x, 0.2, t=np.arange(x.size) * 0.1)
+    with pytest.warns(ReliabilityWarning, match="non-stationary"):
+        LangevinRegression(finite_dt=False).fit(x + np.linspace(0, 20, x.size), 0.1)
+    with pytest.raises(ValidationError, match="diffusion_structure"):
+        LangevinRegression(diffusion_structure="banded").fit(np.c_[x, x[::-1]], 0.1)
