@@ -287,7 +287,9 @@ def test_ou_protocol_t50000_at_dt_1e3():
     updates generated in chunks): the binned Kramers–Moyal drift slope and diffusion within 2 % of the truth
     (the slope's own sampling error is √(2θ/T)/θ ≈ 1.2 % there, so ~1 seed in 10 misses 2 % by chance: seed 31's
     exact MLE is 2.9 % high; seeds 32–34 give KM slopes 0.3007, 0.2979, 0.2989) and within 1 % of the same-sample
-    exact MLE, in < 60 s and < 2 GB above the process's resident memory before the test (the series is 0.4 GB)."""
+    exact MLE, in < 60 s and < 2 GB above the process's resident memory before the test (the series is 0.4 GB).
+    LangevinRegression on the same 5·10⁷ samples (chunked Gram path): exactly the terms x and 1, both within
+    2 % of the truth, < 90 s and < 2 GB."""
     import time
 
     from _memory import peak_rss_gb, reset_peak_rss
@@ -312,6 +314,22 @@ def test_ou_protocol_t50000_at_dt_1e3():
     th, s2, *_ = ou_mle(x, dt)
     assert abs(-slope / th - 1) < 0.01 and abs(sig2 / s2 - 1) < 0.01
     assert elapsed < 60 and grown < 2.0
+    # LangevinRegression on all 5·10⁷ samples: above _CHUNK_ROWS increments its regressions run on Gram
+    # matrices accumulated over row chunks (the same numbers as in memory, see the test below). The
+    # Itô–Taylor terms are O(θ dt) = 3·10⁻⁴ here and switched off to halve the passes.
+    reset_peak_rss()
+    base = peak_rss_gb()
+    t0 = time.perf_counter()
+    m = LangevinRegression(drift_library=PolynomialLibrary(3), diffusion_library=PolynomialLibrary(2),
+                           ito_taylor=False).fit(x, dt)
+    elapsed = time.perf_counter() - t0
+    grown = peak_rss_gb() - base
+    print(f"LangevinRegression on 5e7 samples: {m.equations()[0]}; {elapsed:.1f} s, peak growth {grown:.2f} GB")
+    assert [m.drift_names_[k] for k in np.flatnonzero(m.drift_support_[0])] == ["x"], m.equations()
+    assert [m.diffusion_names_[k] for k in np.flatnonzero(m.diffusion_support_[0])] == ["1"], m.equations()
+    assert abs(-m.drift_coef_[0][1] / THETA - 1) < 0.02 and abs(m.diffusion_coef_[0][0] / SIGMA ** 2 - 1) < 0.02
+    assert abs(-m.drift_coef_[0][1] / th - 1) < 0.01
+    assert elapsed < 90 and grown < 2.0
 
 
 @pytest.mark.parametrize("rho", [0.6, 0.0])
@@ -398,3 +416,28 @@ def test_bad_input_items_of_the_issue():
         LangevinRegression(finite_dt=False).fit(x + np.linspace(0, 20, x.size), 0.1)
     with pytest.raises(ValidationError, match="diffusion_structure"):
         LangevinRegression(diffusion_structure="banded").fit(np.c_[x, x[::-1]], 0.1)
+
+
+def test_chunked_gram_path_equals_in_memory_fit(monkeypatch):
+    """Above ``_CHUNK_ROWS`` increments LangevinRegression accumulates each weighted regression's Gram
+    matrix over row chunks; the fit (supports, coefficients, standard errors, off-diagonal Σ) must be the
+    in-memory fit's to rounding. Model B (1-D, Itô–Taylor terms on) and the correlated 2-D OU."""
+    import attractor.learn.stochastic as st
+
+    cases = [(em_1d(100_000, 1e-3, [0, 1, 0, -1], [2, 0, 2], seed=0), 1e-3, {}),
+             (ou2_correlated(100_000, 0.002, 1.0, np.array([[0.5, 0.0], [0.18, 0.24]]), seed=3), 0.002,
+              dict(drift_library=PolynomialLibrary(2), diffusion_library=PolynomialLibrary(1)))]
+    for x, dt, kw in cases:
+        a = LangevinRegression(**kw).fit(x, dt)
+        monkeypatch.setattr(st, "_CHUNK_ROWS", 15_000)
+        b = LangevinRegression(**kw).fit(x, dt)
+        monkeypatch.setattr(st, "_CHUNK_ROWS", 2_000_000)
+        assert np.array_equal(a.drift_support_, b.drift_support_) and np.array_equal(a.diffusion_support_,
+                                                                                      b.diffusion_support_)
+        assert np.array_equal(a.diffusion_offdiag_support_, b.diffusion_offdiag_support_)
+        for u, v in ((a.drift_coef_, b.drift_coef_), (a.diffusion_coef_, b.diffusion_coef_),
+                     (a.diffusion_offdiag_coef_, b.diffusion_offdiag_coef_), (a.drift_stderr_, b.drift_stderr_),
+                     (a.diffusion_stderr_, b.diffusion_stderr_)):
+            assert np.allclose(u, v, rtol=1e-9, atol=1e-12)
+        assert np.array_equal(a.residual_check().adequate, b.residual_check().adequate)
+    assert b.diffusion_offdiag_support_[0][0]  # the correlated case's Σ_01 was found by both

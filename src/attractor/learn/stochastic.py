@@ -417,6 +417,90 @@ def _reduce(A: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float
     return Ra[:m, :m], Ra[:m, m], float(Ra[m, m] ** 2)
 
 
+def _reduce_gram(G: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """:func:`_reduce` from the Gram matrix ``G = [A y]ᵀ[A y]`` (accumulated over row chunks)."""
+    scale = np.sqrt(np.maximum(np.diag(G), 0.0))
+    scale[scale == 0] = 1.0
+    Gs = G / np.outer(scale, scale)
+    k = Gs.shape[0]
+    for jitter in (1e-13, 1e-10, 1e-7):
+        try:
+            Ra = np.linalg.cholesky(Gs + jitter * np.trace(Gs) / k * np.eye(k)).T
+            if np.all(np.isfinite(Ra)):
+                break
+        except np.linalg.LinAlgError:
+            continue
+    else:
+        raise ValidationError("the library's features are linearly dependent on the data (singular Gram matrix); "
+                              "use a smaller library.")
+    Ra = Ra * scale[None, :]
+    m = k - 1
+    return Ra[:m, :m], Ra[:m, m], float(Ra[m, m] ** 2)
+
+
+def _select_gram(G: np.ndarray, n: int, criterion: str, allow_empty: bool = False) -> np.ndarray:
+    """:func:`_select` (and, with ``allow_empty``, :func:`_select_or_empty`) from a Gram matrix."""
+    from .optimizers import aicc
+
+    R, z, rho2 = _reduce_gram(G)
+    opt = STLSQ()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        opt.fit(R, z[:, None])
+    ys2 = float(np.mean(z * z)) or 1.0
+    path = []
+    for e in opt.path_[0]:
+        rss = e["rss"] * ys2 + rho2
+        k = e["n_terms"]
+        path.append(dict(e, rss=rss, bic=_bic(rss, n, k), aicc=aicc(rss, n, k)))
+    best = min(path, key=lambda e: (round(e[criterion], 9), e["n_terms"]))
+    support = np.asarray(best["support"], bool)
+    m = G.shape[0] - 1
+    if allow_empty:
+        rss0 = float(G[m, m])
+        score0 = _bic(rss0, n, 0) if criterion == "bic" else aicc(rss0, n, 0)
+        if not support.any() or score0 <= best[criterion]:
+            return np.zeros(m, bool)
+    if not support.any():
+        support = np.zeros(m, bool)
+        support[int(np.argmax(np.abs(G[:m, m]) / np.sqrt(np.diag(G)[:m] + 1e-300)))] = True
+    return support
+
+
+def _wls_gram(G: np.ndarray, n: int, support: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_wls` from a Gram matrix."""
+    m = G.shape[0] - 1
+    idx = np.r_[np.flatnonzero(support), m]
+    R, z, rho2 = _reduce_gram(G[np.ix_(idx, idx)])
+    sol, *_ = np.linalg.lstsq(R, z, rcond=None)
+    r = z - R @ sol
+    s2 = (float(r @ r) + rho2) / max(n - int(support.sum()), 1)
+    c = np.zeros(m)
+    se = np.zeros(m)
+    c[support] = sol
+    se[support] = np.sqrt(np.maximum(np.diag(np.linalg.pinv(R.T @ R) * s2), 0.0))
+    return c, se
+
+
+def _gram_pass(arr: np.ndarray, chunk: int, rows) -> np.ndarray:
+    """``Σ_chunks [A y]ᵀ[A y]`` with ``(A, y) = rows(start, X0, D)`` built chunk by chunk
+    (``X0 = x_k``, ``D = x_{k+1} − x_k`` for the chunk's k): memory of one chunk."""
+    n = arr.shape[0] - 1
+    G = None
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        X0 = arr[start:stop]
+        A, y = rows(start, X0, arr[start + 1:stop + 1] - X0)
+        B = np.column_stack([A, y])
+        G = B.T @ B if G is None else G + B.T @ B
+    return G
+
+
+#: Above this many increments :class:`LangevinRegression` accumulates its regressions' Gram
+#: matrices over row chunks of this size instead of holding the library matrices in memory.
+_CHUNK_ROWS = 2_000_000
+
+
 def _select(A: np.ndarray, y: np.ndarray, criterion: str) -> tuple[np.ndarray, list[dict]]:
     """Sparse support of ``y ≈ A c`` from the STLSQ/stepwise path, chosen by BIC or AICc."""
     from .optimizers import aicc
@@ -728,21 +812,26 @@ class LangevinRegression:
         if msg:
             warnings.warn(msg, ReliabilityWarning, stacklevel=2)
         X0 = arr[:-1]
-        D = np.diff(arr, axis=0)
-        # standardise the features' inputs for conditioning? The libraries act on raw states so
-        # the coefficients are in data units; column scaling inside STLSQ handles conditioning.
-        Tf = fl.transform(X0)
-        Tg = gl.transform(X0)
-        mf, mg = Tf.shape[1], Tg.shape[1]
+        mf, mg = fl.transform(X0[:2]).shape[1], gl.transform(X0[:2]).shape[1]
         if n - 1 < 2 * max(mf, mg) + 2:
             raise InsufficientDataError(f"{n - 1} increments are too few for libraries of {mf} and {mg} features.")
+        taylor = d == 1 and self.ito_taylor
+        if n - 1 > _CHUNK_ROWS:
+            fc, gc, fse, gse, fsup, gsup, oc, ose, osup = self._fit_chunked(arr, dt, fl, gl, n_iter, taylor)
+            self._finish(arr, dt, n, d, names, fl, gl, n_grid, fc, gc, fse, gse, fsup, gsup, oc, ose, osup)
+            self._data = (X0, None)
+            return self
+        D = np.diff(arr, axis=0)
+        # The libraries act on raw states so the coefficients are in data units; column scaling
+        # inside the reductions handles conditioning.
+        Tf = fl.transform(X0)
+        Tg = gl.transform(X0)
         fc = np.zeros((d, mf))
         gc = np.zeros((d, mg))
         fse = np.zeros((d, mf))
         gse = np.zeros((d, mg))
         fsup = np.zeros((d, mf), bool)
         gsup = np.zeros((d, mg), bool)
-        taylor = d == 1 and self.ito_taylor
         if taylor:  # library values at x ± ε for the derivatives of the Itô–Taylor correction
             eps = 1e-3 * float(X0.std())
             Tf_p, Tf_m = fl.transform(X0 + eps), fl.transform(X0 - eps)
@@ -791,8 +880,98 @@ class LangevinRegression:
                 if sup.any():
                     oc[p], ose[p] = _wls(A, y, sup)
                 osup[p] = sup
+        self._finish(arr, dt, n, d, names, fl, gl, n_grid, fc, gc, fse, gse, fsup, gsup, oc, ose, osup)
+        self._data = (X0, D)
+        return self
+
+    def _fit_chunked(self, arr, dt, fl, gl, n_iter, taylor):
+        """The same alternating weighted regressions as the in-memory path of :meth:`fit`, with every
+        least-squares problem reduced to the Gram matrix of its weighted rows, accumulated over row
+        chunks of :data:`_CHUNK_ROWS` (the regressions need nothing else: Cholesky factor, BIC path
+        and standard errors all follow from it). Memory: the series plus one chunk of library values.
+        The diffusion floor uses the median over 20 000 evenly spaced points instead of all points."""
+        n, d = arr.shape
+        N = n - 1
+        chunk = _CHUNK_ROWS
+        probe = arr[np.linspace(0, N - 1, min(N, 20_000)).astype(np.int64)]
+        mf, mg = fl.transform(probe[:2]).shape[1], gl.transform(probe[:2]).shape[1]
+        fc, fse, fsup = np.zeros((d, mf)), np.zeros((d, mf)), np.zeros((d, mf), bool)
+        gc, gse, gsup = np.zeros((d, mg)), np.zeros((d, mg)), np.zeros((d, mg), bool)
+        if taylor:
+            mu = sum(float(arr[a:min(a + chunk, N), 0].sum()) for a in range(0, N, chunk)) / N
+            var = sum(float(((arr[a:min(a + chunk, N), 0] - mu) ** 2).sum()) for a in range(0, N, chunk)) / N
+            eps = 1e-3 * math.sqrt(var)
+
+        def derivs(X0, c, cg):
+            Tf, Tg = fl.transform(X0), gl.transform(X0)
+            f0, fp, fm = Tf @ c, fl.transform(X0 + eps) @ c, fl.transform(X0 - eps) @ c
+            g0, gp, gm = Tg @ cg, gl.transform(X0 + eps) @ cg, gl.transform(X0 - eps) @ cg
+            f1, f2 = (fp - fm) / (2 * eps), (fp - 2 * f0 + fm) / eps ** 2
+            g1, g2 = (gp - gm) / (2 * eps), (gp - 2 * g0 + gm) / eps ** 2
+            g0 = np.maximum(g0, 0.0)
+            return 0.5 * dt * (f0 * f1 + 0.5 * g0 * f2), 0.5 * dt * (2 * g0 * f1 + f0 * g1 + 0.5 * g0 * g2)
+
+        for i in range(d):
+            m2 = sum(float((np.diff(arr[a:min(a + chunk, N) + 1, i]) ** 2).sum()) for a in range(0, N, chunk)) / N
+            state = dict(s_const=m2 / dt, cg=None, floor=0.0, corr=None)
+
+            def s2_of(X0):
+                if state["cg"] is None:
+                    return np.full(X0.shape[0], state["s_const"])
+                return np.maximum(gl.transform(X0) @ state["cg"], state["floor"])
+
+            for it in range(n_iter):
+                def drift_rows(start, X0, D):
+                    w = 1.0 / np.sqrt(s2_of(X0))
+                    y = D[:, i] / dt
+                    if state["corr"] is not None:
+                        y = y - derivs(X0, *state["corr"])[0]
+                    return fl.transform(X0) * w[:, None], y * w
+
+                G = _gram_pass(arr, chunk, drift_rows)
+                sup = _select_gram(G, N, self.criterion)
+                c, se = _wls_gram(G, N, sup)
+
+                def diff_rows(start, X0, D):
+                    wg = 1.0 / s2_of(X0)
+                    r2 = (D[:, i] - (fl.transform(X0) @ c) * dt) ** 2 / dt
+                    if state["corr"] is not None:
+                        r2 = r2 - derivs(X0, *state["corr"])[1]
+                    return gl.transform(X0) * wg[:, None], r2 * wg
+
+                Gg = _gram_pass(arr, chunk, diff_rows)
+                supg = _select_gram(Gg, N, self.criterion)
+                cg, seg = _wls_gram(Gg, N, supg)
+                state["corr"] = (c, cg) if taylor and it < n_iter - 1 else None
+                state["cg"] = cg
+                state["floor"] = 1e-3 * max(float(np.median(np.abs(gl.transform(probe) @ cg))), 1e-300)
+            fc[i], fse[i], fsup[i] = c, se, sup
+            gc[i], gse[i], gsup[i] = cg, seg, supg
+        pairs = _pairs(d)
+        oc, ose, osup = np.zeros((len(pairs), mg)), np.zeros((len(pairs), mg)), np.zeros((len(pairs), mg), bool)
+        if pairs and self.diffusion_structure == "full":
+            sprobe = gl.transform(probe) @ gc.T
+            floors = 1e-3 * np.maximum(np.median(np.abs(sprobe), axis=0), 1e-300)
+            for p, (i, j) in enumerate(pairs):
+                def off_rows(start, X0, D):
+                    Tg = gl.transform(X0)
+                    sd = np.maximum(Tg @ gc.T, floors)
+                    R = D - (fl.transform(X0) @ fc.T) * dt
+                    w = 1.0 / np.sqrt(sd[:, i] * sd[:, j])
+                    return Tg * w[:, None], R[:, i] * R[:, j] / dt * w
+
+                G = _gram_pass(arr, chunk, off_rows)
+                sup = _select_gram(G, N, self.criterion, allow_empty=True)
+                if sup.any():
+                    oc[p], ose[p] = _wls_gram(G, N, sup)
+                osup[p] = sup
+        return fc, gc, fse, gse, fsup, gsup, oc, ose, osup
+
+    def _finish(self, arr, dt, n, d, names, fl, gl, n_grid, fc, gc, fse, gse, fsup, gsup, oc, ose, osup):
+        """Store the Euler fit, run the finite-dt refit where wanted, check the diffusion's positivity."""
+        X0 = arr[:-1]
         self.diffusion_offdiag_coef_, self.diffusion_offdiag_stderr_ = oc, ose
-        self.diffusion_offdiag_support_, self.diffusion_pairs_ = osup, pairs
+        self.diffusion_offdiag_support_, self.diffusion_pairs_ = osup, _pairs(d)
         self.euler_drift_coef_ = fc.copy()
         self.euler_diffusion_coef_ = gc.copy()
         self.data_range_ = np.c_[arr.min(axis=0), arr.max(axis=0)]
@@ -807,7 +986,7 @@ class LangevinRegression:
         if want and self.finite_dt == "auto" and n < 1000:
             warnings.warn(f"the sampling is coarse (dt·|f'| = {slope:.2g}) but {n} samples are too few for the "
                           "finite-dt refit (1000 needed in 'auto' mode); the coefficients carry an O(dt²) bias.",
-                          ReliabilityWarning, stacklevel=2)
+                          ReliabilityWarning, stacklevel=3)
             want = False
         if want and d > 1:
             if self.finite_dt is True:
@@ -844,14 +1023,12 @@ class LangevinRegression:
                           f"{1 - self.diffusion_pd_fraction_:.1%} of the data points: the model is not a valid SDE "
                           "there (to_system() switches the failing noise components off there); use a smaller "
                           "diffusion library, diffusion_structure='diagonal', or more data.", ReliabilityWarning,
-                          stacklevel=2)
+                          stacklevel=3)
         self.diffusion_positive_ = pos and not not_pd
         if not pos:
             warnings.warn("the fitted diffusion goes negative inside the data range: the model is not a valid SDE "
                           "there (the model's noise is clipped at 0 there); use a smaller diffusion library or more data.",
-                          ReliabilityWarning, stacklevel=2)
-        self._data = (X0, D)
-        return self
+                          ReliabilityWarning, stacklevel=3)
 
     def _check_fitted(self):
         if not hasattr(self, "drift_coef_"):
@@ -920,6 +1097,8 @@ class LangevinRegression:
         """Normalised residuals of the fit (see :class:`ResidualCheck`)."""
         self._check_fitted()
         X0, D = self._data
+        if D is None:  # fitted by the chunked path: the increments are recomputed here
+            D = np.diff(np.concatenate([X0, self.x0_[None, :]]), axis=0)
         f = self.drift_library_.transform(X0) @ self.drift_coef_.T
         s = self.diffusion_library_.transform(X0) @ self.diffusion_coef_.T
         z = (D - f * self.dt_) / np.sqrt(np.maximum(s, 1e-300) * self.dt_)
