@@ -18,11 +18,11 @@ Part 3 — identification of PyDaddy's benchmark models A–D (Nabeel et al. 202
 equation, time, and the coefficients next to the oracle fit (weighted least squares of exactly
 the true terms, see tests/learn/test_langevin.py) and, when PyDaddy is installed in the peers venv,
 PyDaddy's own fit (``pydaddy.Characterize([x], t=dt)``, ``fit("F"/"G", order=5, tune=True)``) on the
-same series (models B–D: its first 10^5 points, see ``--pydaddy-n``; ours is timed on both sizes).
+same series (all 10^6 points by default; ``--pydaddy-n`` to subsample, ours then timed on both sizes).
 
 Run:  python benchmarks/bench_stochastic.py [--quick] [--pydaddy-n N] [--part3-only]
-(full: ~10 min, PyDaddy takes ~1.5 min per 10^5 points; --quick runs model A only in part 3;
-PyDaddy runs on the first N = 10^5 points of models B–D, ours on those and on all 10^6)
+(full: ~8 min, PyDaddy takes ~1.5–2 min per 10^6 points; --quick runs model A only in part 3;
+with --pydaddy-n N < 10^6 PyDaddy runs on the first N points of models B–D, ours on those and on all 10^6)
 """
 from __future__ import annotations
 
@@ -164,7 +164,7 @@ def _accuracy(coef_f, coef_g, f, g, oracle):
 
 def part3(quick: bool, pydaddy_n: int):
     print("\n== Part 3: PyDaddy benchmark models A-D (terms found, coefficients, oracle fit, time) ==")
-    print(f"PyDaddy runs on the first min(n, {pydaddy_n}) points of each series (it takes ~86 s on 10^5 points); "
+    print(f"PyDaddy runs on the first min(n, {pydaddy_n}) points of each series (~1.5-2 min per 10^6 points); "
           "ours on the same subsample and on the full series. 'exact' = exactly the true terms; 'vs oracle' / "
           "'vs truth' = largest relative deviation of the true terms' coefficients.")
     from test_langevin import _oracle
@@ -212,7 +212,7 @@ def part3(quick: bool, pydaddy_n: int):
 if __name__ == "__main__":
     warnings.simplefilter("ignore")  # quality flags of the synthetic series are not the point here
     quick = "--quick" in sys.argv
-    pydaddy_n = 100_000
+    pydaddy_n = 1_000_000
     if "--pydaddy-n" in sys.argv:
         pydaddy_n = int(sys.argv[sys.argv.index("--pydaddy-n") + 1])
     if "--part3-only" not in sys.argv:
