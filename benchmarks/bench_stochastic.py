@@ -17,11 +17,12 @@ whole process (``VmHWM``, the child's own peak: interpreter, NumPy, Numba, the 8
 Part 3 — identification of PyDaddy's benchmark models A–D (Nabeel et al. 2023): the identified
 equation, time, and the coefficients next to the oracle fit (weighted least squares of exactly
 the true terms, see tests/learn/test_langevin.py) and, when PyDaddy is installed in the peers venv,
-PyDaddy's own fit (``pydaddy.Characterize(x, t=dt)``, ``fit("F", order=5, threshold=…)``) on the
-same series.
+PyDaddy's own fit (``pydaddy.Characterize([x], t=dt)``, ``fit("F"/"G", order=5, tune=True)``) on the
+same series (all 10^6 points by default; ``--pydaddy-n`` to subsample, ours then timed on both sizes).
 
-Run:  python benchmarks/bench_stochastic.py [--quick]   (a few minutes; --quick skips part 3's
-10^6-sample models)
+Run:  python benchmarks/bench_stochastic.py [--quick] [--pydaddy-n N] [--part3-only]
+(full: ~8 min, PyDaddy takes ~1.5–2 min per 10^6 points; --quick runs model A only in part 3;
+with --pydaddy-n N < 10^6 PyDaddy runs on the first N points of models B–D, ours on those and on all 10^6)
 """
 from __future__ import annotations
 
@@ -127,8 +128,45 @@ MODELS = {
 }
 
 
-def part3(quick: bool):
-    print("\n== Part 3: PyDaddy benchmark models A-D (identified equation, time, coefficients) ==")
+def _pydaddy_fit(x, dt):
+    """PyDaddy 1.0.0 in the peers venv: ``Characterize([x], t=dt)``, ``fit("F"/"G", order=5, tune=True)``;
+    returns its time (s) and the ascending coefficients of F (drift) and G (g²)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "x.npy")
+        np.save(path, x)
+        return run_peer(f"""
+            import time, numpy as np, pydaddy, matplotlib
+            matplotlib.use("Agg")
+            x = np.load({path!r})
+            t0 = time.perf_counter()
+            dd = pydaddy.Characterize([x], t={dt!r}, show_summary=False)
+            F = dd.fit("F", order=5, tune=True)
+            G = dd.fit("G", order=5, tune=True)
+            result = dict(t=time.perf_counter() - t0, F=np.asarray(F.coeffs, float).tolist(),
+                          G=np.asarray(G.coeffs, float).tolist(), Fs=str(F), Gs=str(G))
+        """, timeout=1800)
+
+
+def _accuracy(coef_f, coef_g, f, g, oracle):
+    """Whether exactly the true terms were found, and the largest relative deviation of the
+    coefficients on the true terms from the oracle fit and from the truth."""
+    fs, cf, gs, cg = oracle
+    cf_full, cg_full = np.zeros(max(len(coef_f), len(f))), np.zeros(max(len(coef_g), len(g)))
+    cf_full[:len(coef_f)] = coef_f
+    cg_full[:len(coef_g)] = coef_g
+    exact = (list(np.flatnonzero(np.abs(cf_full) > 0)) == list(fs)
+             and list(np.flatnonzero(np.abs(cg_full) > 0)) == list(gs))
+    dev_or = max(np.max(np.abs(cf_full[fs] / cf - 1)), np.max(np.abs(cg_full[gs] / cg - 1)))
+    tf, tg = np.asarray(f, float), np.asarray(g, float)
+    dev_tr = max(np.max(np.abs(cf_full[fs] / tf[fs] - 1)), np.max(np.abs(cg_full[gs] / tg[gs] - 1)))
+    return exact, dev_or, dev_tr
+
+
+def part3(quick: bool, pydaddy_n: int):
+    print("\n== Part 3: PyDaddy benchmark models A-D (terms found, coefficients, oracle fit, time) ==")
+    print(f"PyDaddy runs on the first min(n, {pydaddy_n}) points of each series (~1.5-2 min per 10^6 points); "
+          "ours on the same subsample and on the full series. 'exact' = exactly the true terms; 'vs oracle' / "
+          "'vs truth' = largest relative deviation of the true terms' coefficients.")
     from test_langevin import _oracle
 
     has_pydaddy = False
@@ -143,35 +181,41 @@ def part3(quick: bool):
         if quick and n > 100_000:
             continue
         x = em_1d(n, dt, f, g, seed=0, substeps=max(10, int(round(dt / 1e-4))))
-        t0 = time.perf_counter()
-        m = LangevinRegression().fit(x, dt)
-        t = time.perf_counter() - t0
-        fs, cf, gs, cg = _oracle(x, dt, f, g)
-        print(f"{name}: {m.equations()[0]}   ({t:.1f} s)")
-        print(f"   oracle drift {np.round(cf, 4).tolist()} diffusion {np.round(cg, 4).tolist()}; truth f={f} g²={g}")
+        print(f"{name}: truth f = {f}, g² = {g} (ascending powers), dt = {dt}, n = {n}")
+        sizes = [n] if n <= pydaddy_n else [n, pydaddy_n]
+        ours_t = {}
+        for m_n in sizes:
+            xs = x[:m_n]
+            t0 = time.perf_counter()
+            m = LangevinRegression().fit(xs, dt)
+            t = time.perf_counter() - t0
+            ours_t[m_n] = t
+            orc = _oracle(xs, dt, f, g)
+            ex, d_or, d_tr = _accuracy(m.drift_coef_[0], m.diffusion_coef_[0], f, g, orc)
+            print(f"   ours    n={m_n:>8d}: {t:6.1f} s  {m.equations()[0]}")
+            print(f"                       exact={ex}  vs oracle {d_or:.2%}  vs truth {d_tr:.2%};  oracle drift "
+                  f"{np.round(orc[1], 4).tolist()} g² {np.round(orc[3], 4).tolist()}")
         if has_pydaddy:
-            with tempfile.TemporaryDirectory() as tmp:
-                path = os.path.join(tmp, "x.npy")
-                np.save(path, x)
-                try:
-                    res = run_peer(f"""
-                        import time, numpy as np, pydaddy, matplotlib
-                        matplotlib.use("Agg")
-                        x = np.load({path!r})
-                        t0 = time.perf_counter()
-                        dd = pydaddy.Characterize([x], t={dt!r}, show_summary=False)
-                        F = dd.fit("F", order=5, tune=True)
-                        G = dd.fit("G", order=5, tune=True)
-                        result = dict(t=time.perf_counter() - t0, F=str(F), G=str(G))
-                    """, timeout=1200)
-                    print(f"   PyDaddy ({res['t']:.1f} s): F = {res['F']}, G = {res['G']}")
-                except RuntimeError as exc:
-                    print("   PyDaddy failed:", str(exc).splitlines()[-1][:300])
+            m_n = min(n, pydaddy_n)
+            xs = x[:m_n]
+            try:
+                res = _pydaddy_fit(xs, dt)
+            except RuntimeError as exc:
+                print("   PyDaddy failed:", str(exc).splitlines()[-1][:300])
+                continue
+            ex, d_or, d_tr = _accuracy(np.array(res["F"]), np.array(res["G"]), f, g, _oracle(xs, dt, f, g))
+            print(f"   PyDaddy n={m_n:>8d}: {res['t']:6.1f} s  F = {res['Fs']}, G = {res['Gs']}")
+            print(f"                       exact={ex}  vs oracle {d_or:.2%}  vs truth {d_tr:.2%};  "
+                  f"speed-up (same n) {res['t'] / ours_t[m_n]:.0f}x")
 
 
 if __name__ == "__main__":
     warnings.simplefilter("ignore")  # quality flags of the synthetic series are not the point here
     quick = "--quick" in sys.argv
-    part1()
-    part2()
-    part3(quick)
+    pydaddy_n = 1_000_000
+    if "--pydaddy-n" in sys.argv:
+        pydaddy_n = int(sys.argv[sys.argv.index("--pydaddy-n") + 1])
+    if "--part3-only" not in sys.argv:
+        part1()
+        part2()
+    part3(quick, pydaddy_n)

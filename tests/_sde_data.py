@@ -83,3 +83,33 @@ def noisy_hopf(n: int, dt: float, mu: float = 1.0, omega: float = 1.0, sigma: fl
     rng = np.random.default_rng(seed)
     z = rng.standard_normal(((n + burn) * substeps, 2))
     return _em_hopf(n + burn, dt, substeps, mu, omega, sigma, z)[burn:]
+
+
+def ou_exact_chunked(n: int, dt: float, theta: float, sigma: float, seed: int = 0,
+                     chunk: int = 2_000_000) -> np.ndarray:
+    """:func:`ou_exact` generated in chunks (the same exact AR(1) update, carried across chunks by the
+    filter state), so that only the output array and one chunk of noise are held in memory."""
+    rng = np.random.default_rng(seed)
+    a = np.exp(-theta * dt)
+    s = sigma * np.sqrt((1 - a * a) / (2 * theta))
+    out = np.empty(n)
+    zi = np.zeros(1)
+    for start in range(0, n, chunk):
+        m = min(chunk, n - start)
+        e = rng.standard_normal(m) * s
+        if start == 0:
+            e[0] = rng.standard_normal() * sigma / np.sqrt(2 * theta)
+        out[start:start + m], zi = lfilter([1.0], [1.0, -a], e, zi=zi)
+    return out
+
+
+def ou2_correlated(n: int, dt: float, theta: float, G: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Exact samples of the 2-D OU ``dx = −θ x dt + G dW`` (isotropic drift, constant G): the AR(1)
+    ``x_{k+1} = a x_k + ε`` with ``a = e^{−θ dt}`` and ``Cov ε = G Gᵀ (1 − a²) / (2θ)``, started in the
+    stationary law ``N(0, G Gᵀ / (2θ))``."""
+    rng = np.random.default_rng(seed)
+    a = np.exp(-theta * dt)
+    S = np.asarray(G, float) @ np.asarray(G, float).T
+    e = rng.standard_normal((n, 2)) @ np.linalg.cholesky(S * (1 - a * a) / (2 * theta)).T
+    e[0] = rng.standard_normal(2) @ np.linalg.cholesky(S / (2 * theta)).T
+    return lfilter([1.0], [1.0, -a], e, axis=0)
