@@ -3,7 +3,6 @@
 The trust region is closed-form (midpoint +- k half-ranges of the training data per channel), so
 the expected stopping rows below are computed by hand; no published value is involved.
 """
-import warnings
 
 import numpy as np
 import pytest
