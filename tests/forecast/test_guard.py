@@ -89,3 +89,42 @@ def test_same_result_twice():
     a, b = g.check(run), g.check(run)
     assert a.stopped_at == b.stopped_at
     np.testing.assert_array_equal(a.forecast, b.forecast)
+
+
+class _Sine:
+    """Test model for a sine x(t) = sin(w t): ``unstable=True`` continues it exactly for ``exact``
+    samples and then grows linearly off the attractor; ``unstable=False`` stays on the unit circle
+    with a small phase error (worse short-term skill, but bounded)."""
+
+    def __init__(self, unstable: bool = False, exact: int = 100):
+        self.unstable, self.exact = unstable, exact
+
+    def fit(self, X, dt=None):
+        self.n_ = len(X)
+        self.dt_ = dt
+        return self
+
+    def forecast(self, history, horizon):
+        n = len(history)
+        t = (n + np.arange(horizon)) * self.dt_
+        if not self.unstable:
+            return np.sin(1.05 * t)[:, None]
+        out = np.sin(t)
+        out[self.exact:] += 0.5 * np.arange(1, horizon - self.exact + 1)
+        return out[:, None]
+
+
+def test_tune_free_run_rejects_settings_whose_long_run_escapes():
+    from attractor.forecast import tune
+
+    dt = 0.05
+    x = np.sin(np.arange(1200) * dt)[:, None]
+    train, val = x[:1000], x[1000:1100]
+    grid = {"unstable": [True, False]}
+    plain = tune(lambda **p: _Sine(**p), grid, train, val, dt=dt)
+    assert plain.best_params == {"unstable": True}            # exact for the 100 validation samples
+    guarded = tune(lambda **p: _Sine(**p), grid, train, val, dt=dt, free_run=400)
+    assert guarded.best_params == {"unstable": False}
+    assert dict((tuple(p.items()), v) for p, v in guarded.trials)[(("unstable", True),)] == np.inf
+    with pytest.raises(ValidationError):
+        tune(lambda **p: _Sine(**p), grid, train, val, dt=dt, free_run=-1)
