@@ -46,6 +46,8 @@ def _print_table(table):
     piv = piv[[c for c in cols if c in piv.columns]]
     by = ["variant", "noise", "model"]
     piv["bounded %"] = 100 * table[table.metric == "long_run_bounded"].groupby(by)["value"].mean()
+    if (table.metric == "long_run_guard").any():   # guard activations, counted apart from "bounded"
+        piv["guard %"] = 100 * table[table.metric == "long_run_guard"].groupby(by)["value"].mean()
     piv["mean cpu s/task"] = table[table.metric == "cpu_seconds"].groupby(by)["value"].mean()
     piv["failed"] = table[table.metric == "failed"].groupby(by)["value"].sum()
     print(piv.round(3).to_string())

@@ -320,6 +320,7 @@ ENTRY_POINTS = {
     "LinearAR": _fit_forecast(_fc("LinearAR", order=2)),
     "SINDyForecaster": _fit_forecast(_fc("SINDyForecaster")),
     "split": lambda x: attractor.forecast.split(x),
+    "DivergenceGuard": lambda x: attractor.forecast.DivergenceGuard().fit(x).check(x),
     # metrics
     "rmse": lambda x: attractor.metrics.rmse(x, _y_pred(x)),
     "nrmse": lambda x: attractor.metrics.nrmse(x, _y_pred(x)),

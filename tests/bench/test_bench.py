@@ -161,8 +161,16 @@ def test_long_run_statistics_separate_the_right_attractor_from_a_constant():
     assert true["long_run_bounded"] == 1 and true["long_run_kl"] < 1.0 and true["long_run_spectrum"] < 0.35
     assert const["long_run_kl"] > 5 and const["long_run_spectrum"] > 0.6
     bad = long_run_scores(Blows(), data, 2000)
-    assert bad == {"long_run_kl": np.inf, "long_run_spectrum": 1.0, "long_run_bounded": 0.0}
+    assert bad == {"long_run_kl": np.inf, "long_run_spectrum": 1.0, "long_run_bounded": 0.0, "long_run_guard": 1.0}
     assert long_run_scores(None, data, 100)["long_run_bounded"] == 0.0
+    assert true["long_run_guard"] == 0.0 and const["long_run_guard"] == 0.0
+
+    class Escapes:        # finite, so "bounded", but it leaves the attractor linearly: the guard fires
+        def forecast(self, history, horizon):
+            return history[-1] + np.arange(1, horizon + 1)[:, None] * np.ptp(history, axis=0)
+
+    esc = long_run_scores(Escapes(), data, 200)
+    assert esc["long_run_bounded"] == 1.0 and esc["long_run_guard"] == 1.0
 
 
 def test_models_share_the_data_and_failures_score_as_worst(monkeypatch):
@@ -234,12 +242,12 @@ def test_resume_recomputes_a_task_with_missing_metric_rows(tmp_path):
     full = run_benchmark(tasks, path=path, progress=False)
     df = pd.read_csv(path)
     rows = df.index[df.task == tasks[0].key]
-    assert len(rows) == 15
-    df.drop(rows[3:]).to_csv(path, index=False)           # a task cut off after 3 of its 15 rows
+    assert len(rows) == 16
+    df.drop(rows[3:]).to_csv(path, index=False)           # a task cut off after 3 of its 16 rows
     res = run_benchmark(tasks, path=path, progress=False)
     assert res.n_run == 1 and res.n_resumed == 1
     again = pd.read_csv(path)
-    assert (again.task == tasks[0].key).sum() == 15 and len(again) == len(df)   # no duplicate rows
+    assert (again.task == tasks[0].key).sum() == 16 and len(again) == len(df)   # no duplicate rows
     pd.testing.assert_series_equal(_values(res.table), _values(full.table))
 
 
@@ -262,7 +270,7 @@ def test_cli_bench_out_onto_a_foreign_file_is_refused(tmp_path):
     assert other.read_text() == "a,b\n1,2\n"
     r = CliRunner().invoke(app, [*args, "--out", str(other), "--force", "--no-resume"])
     assert r.exit_code == 0, r.output
-    assert pd.read_csv(other)["metric"].nunique() == 15
+    assert pd.read_csv(other)["metric"].nunique() == 16
 
 
 def test_models_all_leaves_out_the_slow_neural_learners():

@@ -356,6 +356,8 @@ def _run_task(task: Task) -> list[dict]:
 #: channels of the joint state-space histogram in ``long_run_kl`` (a histogram in more
 #: dimensions has too few samples per bin to estimate a density from 2400 points)
 LONG_RUN_KL_CHANNELS = 3
+#: trust-region factor of the divergence guard that ``long_run_guard`` reports
+LONG_RUN_GUARD_K = 3.0
 
 
 def long_run_scores(model, data, n_steps: int) -> dict[str, float]:
@@ -374,6 +376,10 @@ def long_run_scores(model, data, n_steps: int) -> dict[str, float]:
       (Hellinger, 0–1) of the test trajectory (``context`` + ``target``) against the free run;
     * ``long_run_bounded`` — 1 when the free run stayed finite, else 0 (and the KL is ``inf``,
       the spectrum distance 1). ``model=None`` (the model failed) counts as unbounded.
+    * ``long_run_guard`` — 1 when :class:`~attractor.forecast.DivergenceGuard` (``k =
+      LONG_RUN_GUARD_K`` half-ranges of the context) would have stopped the free run: it left that
+      trust region or went non-finite (a finite run far off the attractor is still "bounded"
+      above, so the two are reported separately); 1 when the model failed.
 
     With noisy data the reference is noisy too (the model sees nothing cleaner).
     """
@@ -388,18 +394,22 @@ def long_run_scores(model, data, n_steps: int) -> dict[str, float]:
         except MODEL_FAILURES:
             run = None
     if run is None or not np.all(np.isfinite(run)):
-        return {"long_run_kl": float("inf"), "long_run_spectrum": 1.0, "long_run_bounded": 0.0}
+        return {"long_run_kl": float("inf"), "long_run_spectrum": 1.0, "long_run_bounded": 0.0,
+                "long_run_guard": 1.0}
+    from ..forecast.guard import DivergenceGuard
+    guard = float(DivergenceGuard(k=LONG_RUN_GUARD_K, warn=False).fit(data.context).check(run).triggered)
     k = LONG_RUN_KL_CHANNELS
     ref = np.vstack([data.train, data.validation, data.context, data.target])
     test = np.vstack([data.context, data.target])
     return {"long_run_kl": state_space_kl(ref[:, :k], run[:, :k]),
-            "long_run_spectrum": power_spectrum_distance(test, run), "long_run_bounded": 1.0}
+            "long_run_spectrum": power_spectrum_distance(test, run), "long_run_bounded": 1.0,
+            "long_run_guard": guard}
 
 
 # ---------------------------------------------------------------------- results file
 #: metric rows of a task that ran to the end (see :func:`expected_metrics`)
 SCORE_METRICS = ("rmse", "nrmse", "mae", "smape", "vpt_time", "vpt_lyapunov", "spectrum_hellinger")
-LONG_RUN_METRICS = ("long_run_kl", "long_run_spectrum", "long_run_bounded")
+LONG_RUN_METRICS = ("long_run_kl", "long_run_spectrum", "long_run_bounded", "long_run_guard")
 BOOKKEEPING_METRICS = ("fit_seconds", "n_fits", "failed", "task_seconds", "cpu_seconds")
 #: metric rows of a task whose data or tuning raised (recorded, not retried)
 ERROR_METRICS = ("error", "task_seconds", "cpu_seconds")

@@ -9,5 +9,6 @@ from . import protocol as _protocol
 from .scores import *  # noqa: F401,F403
 from . import scores as _scores
 from .analog import AnalogForecaster  # noqa: F401
+from .guard import DivergenceGuard, GuardedForecast  # noqa: F401
 
-__all__ = ["metrics", *metrics.__all__, *_protocol.__all__, *_scores.__all__, "AnalogForecaster"]
+__all__ = ["metrics", *metrics.__all__, *_protocol.__all__, *_scores.__all__, "AnalogForecaster", "DivergenceGuard", "GuardedForecast"]

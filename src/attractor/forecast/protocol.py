@@ -480,7 +480,8 @@ class TuneResult:
 
 def tune(make_model: Callable[..., Any], grid: Mapping[str, Sequence[Any]], train, validation, *,
          dt: float | None = None, score: Callable[[np.ndarray, np.ndarray], float] | None = None,
-         max_fits: int = 20, max_seconds: float = math.inf, seed=0, n_origins: int = 0) -> TuneResult:
+         max_fits: int = 20, max_seconds: float = math.inf, seed=0, n_origins: int = 0,
+         free_run: int = 0, guard_k: float = 3.0) -> TuneResult:
     """Pick hyper-parameters by forecasting the validation block from the training block.
 
     Each trial builds ``make_model(**params)``, fits it on ``train`` (:func:`fit_model`), forecasts
@@ -493,7 +494,14 @@ def tune(make_model: Callable[..., Any], grid: Mapping[str, Sequence[Any]], trai
     it has at most ``max_fits`` points, else ``max_fits`` distinct points drawn with ``seed``;
     the search also stops once ``max_seconds`` have elapsed (checked before each fit, so at
     most one fit overruns).
+
+    Free-run validation (``free_run > 0``): a trial that scored finitely also runs free for
+    ``free_run`` samples from the end of ``train``; if :class:`~attractor.forecast.DivergenceGuard`
+    (trust region ``guard_k`` half-ranges of ``train``) stops that run — it left the region or went
+    non-finite — the trial scores ``inf``. The search then picks the best short-term skill among the
+    settings whose long free run stays bounded (e.g. the NGRC ridge and feature settings).
     """
+    from .guard import DivergenceGuard
     from .metrics import smape
 
     max_fits = check_positive_int(max_fits, "max_fits")
@@ -503,6 +511,8 @@ def tune(make_model: Callable[..., Any], grid: Mapping[str, Sequence[Any]], trai
     validation = _as_2d(validation, "validation")
     score = score or (lambda y, p: smape(y, p, scale=200))
     n_origins = check_positive_int(n_origins, "n_origins", minimum=0)
+    free_run = check_positive_int(free_run, "free_run", minimum=0)
+    guard = DivergenceGuard(k=check_positive_float(guard_k, "guard_k"), warn=False).fit(train) if free_run else None
     h = len(validation)
     windows = [(train, validation)]
     for j in range(1, n_origins + 1):
@@ -536,6 +546,11 @@ def tune(make_model: Callable[..., Any], grid: Mapping[str, Sequence[Any]], trai
                     pred = forecast(m, hist, len(target))
                 val += float(score(target, pred)) if np.all(np.isfinite(pred)) else math.inf
             val /= len(windows)
+            if guard is not None and math.isfinite(val):
+                with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
+                    warnings.simplefilter("ignore", ReliabilityWarning)
+                    if guard.check(forecast(m, train, free_run)).triggered:
+                        val = math.inf
         except MODEL_FAILURES:
             val = math.inf
         trials.append((params, val if math.isfinite(val) else math.inf))
