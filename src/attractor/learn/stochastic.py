@@ -57,7 +57,7 @@ from ..core.errors import InsufficientDataError, ReliabilityWarning, ValidationE
 from ..core.validation import (as_float_array, as_series, check_positive_float, check_positive_int,
                                check_time_vector, check_uniform_sampling)
 from .libraries import Library, PolynomialLibrary
-from .optimizers import STLSQ
+from .optimizers import STLSQ, aicc as _aicc
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.stochastic import StochasticSpec, StochasticSystem
@@ -438,11 +438,10 @@ def _reduce_gram(G: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     return Ra[:m, :m], Ra[:m, m], float(Ra[m, m] ** 2)
 
 
-def _select_gram(G: np.ndarray, n: int, criterion: str, allow_empty: bool = False) -> np.ndarray:
-    """:func:`_select` (and, with ``allow_empty``, :func:`_select_or_empty`) from a Gram matrix."""
-    from .optimizers import aicc
-
-    R, z, rho2 = _reduce_gram(G)
+def _path_select(R: np.ndarray, z: np.ndarray, rho2: float, n: int, criterion: str) -> tuple[np.ndarray, list, dict]:
+    """STLSQ/stepwise path on the reduced problem ``R c ≈ z`` (residual floor ``rho2``), each model
+    scored by BIC and AICc on ``n`` samples; the support of the best by ``criterion``, the path and
+    the best entry."""
     opt = STLSQ()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -452,13 +451,20 @@ def _select_gram(G: np.ndarray, n: int, criterion: str, allow_empty: bool = Fals
     for e in opt.path_[0]:
         rss = e["rss"] * ys2 + rho2
         k = e["n_terms"]
-        path.append(dict(e, rss=rss, bic=_bic(rss, n, k), aicc=aicc(rss, n, k)))
+        path.append(dict(e, rss=rss, bic=_bic(rss, n, k), aicc=_aicc(rss, n, k)))
     best = min(path, key=lambda e: (round(e[criterion], 9), e["n_terms"]))
     support = np.asarray(best["support"], bool)
+    return support, path, best
+
+
+def _select_gram(G: np.ndarray, n: int, criterion: str, allow_empty: bool = False) -> np.ndarray:
+    """:func:`_select` (and, with ``allow_empty``, :func:`_select_or_empty`) from a Gram matrix."""
+    R, z, rho2 = _reduce_gram(G)
+    support, _, best = _path_select(R, z, rho2, n, criterion)
     m = G.shape[0] - 1
     if allow_empty:
         rss0 = float(G[m, m])
-        score0 = _bic(rss0, n, 0) if criterion == "bic" else aicc(rss0, n, 0)
+        score0 = _bic(rss0, n, 0) if criterion == "bic" else _aicc(rss0, n, 0)
         if not support.any() or score0 <= best[criterion]:
             return np.zeros(m, bool)
     if not support.any():
@@ -503,22 +509,9 @@ _CHUNK_ROWS = 2_000_000
 
 def _select(A: np.ndarray, y: np.ndarray, criterion: str) -> tuple[np.ndarray, list[dict]]:
     """Sparse support of ``y ≈ A c`` from the STLSQ/stepwise path, chosen by BIC or AICc."""
-    from .optimizers import aicc
-
     n = A.shape[0]
     R, z, rho2 = _reduce(A, y)
-    opt = STLSQ()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        opt.fit(R, z[:, None])
-    ys2 = float(np.mean(z * z)) or 1.0
-    path = []
-    for e in opt.path_[0]:
-        rss = e["rss"] * ys2 + rho2
-        k = e["n_terms"]
-        path.append(dict(e, rss=rss, bic=_bic(rss, n, k), aicc=aicc(rss, n, k)))
-    best = min(path, key=lambda e: (round(e[criterion], 9), e["n_terms"]))
-    support = np.asarray(best["support"], bool)
+    support, path, _ = _path_select(R, z, rho2, n, criterion)
     if not support.any():  # an all-zero model: keep the single most significant term
         support = np.zeros(A.shape[1], bool)
         support[int(np.argmax(np.abs(A.T @ y) / np.sqrt(np.sum(A * A, axis=0) + 1e-300)))] = True
@@ -529,12 +522,11 @@ def _select_or_empty(A: np.ndarray, y: np.ndarray, criterion: str) -> np.ndarray
     """Like :func:`_select`, but the empty model (``y ≈ 0``, no terms) is a candidate too: its
     BIC/AICc (``k = 0``, RSS ``||y||²``) competes with the path's best. Used for off-diagonal
     diffusion entries, which vanish for uncorrelated noise."""
-    from .optimizers import aicc
 
     support, path = _select(A, y, criterion)
     n = A.shape[0]
     rss0 = float(y @ y)
-    score0 = _bic(rss0, n, 0) if criterion == "bic" else aicc(rss0, n, 0)
+    score0 = _bic(rss0, n, 0) if criterion == "bic" else _aicc(rss0, n, 0)
     k = int(support.sum())
     best = min((e for e in path if e["n_terms"] == k and np.array_equal(np.asarray(e["support"], bool), support)),
                key=lambda e: e[criterion], default=None)
