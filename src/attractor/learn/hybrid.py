@@ -253,6 +253,19 @@ class RemainderDiscovery:
 
 
 # ====================================================================== estimator
+
+def _normal_solve(G: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Solve the normal equations ``G X = B``; the minimum-norm solution when ``G`` is singular.
+
+    ``G`` is singular when library columns are collinear along the data (e.g. a constant state
+    makes ``x`` and ``1`` the same column) and the ridge is zero; ``lstsq`` then picks the
+    smallest-norm coefficients, the same tie-break the ridge would make in the limit.
+    """
+    try:
+        return np.linalg.solve(G, B)
+    except np.linalg.LinAlgError:
+        return np.linalg.lstsq(G, B, rcond=None)[0]
+
 class Hybrid:
     """Known physics with unknown parameters plus a learned remainder, ``ẋ = K(x; p) + F(x)``.
 
@@ -510,7 +523,7 @@ class Hybrid:
             s = support[i]
             if s.any():
                 A = Theta[:, s]
-                W[i, s] = np.linalg.solve(A.T @ A + ridge * np.eye(A.shape[1]), A.T @ R[:, i])
+                W[i, s] = _normal_solve(A.T @ A + ridge * np.eye(A.shape[1]), A.T @ R[:, i])
         return W
 
     def _projectors(self, Theta, support, ridge, mu=0.0):
@@ -519,7 +532,7 @@ class Hybrid:
             s = support[i]
             if s.any():
                 A = Theta[:, s]
-                mats.append((s, np.linalg.solve((1 + mu) * A.T @ A + ridge * np.eye(A.shape[1]), A.T)))
+                mats.append((s, _normal_solve((1 + mu) * A.T @ A + ridge * np.eye(A.shape[1]), A.T)))
             else:
                 mats.append((s, None))
         return mats
@@ -723,11 +736,14 @@ class Hybrid:
         kk, ff = float(np.sum(Kx ** 2)), float(np.sum(Fx ** 2))
         self.physics_fraction_ = kk / (kk + ff) if kk + ff > 0 else float("nan")
         zeroed = [k for k, v, p0 in zip(known.names, p, known.p0) if abs(v) < 1e-3 * max(abs(p0), 1e-12)]
-        if self.physics_fraction_ < 0.05 or (zeroed and len(zeroed) == p.size):
+        if zeroed and len(zeroed) == p.size:
+            warnings.warn(f"every parameter of the known part was driven to zero ({zeroed}): the fitted "
+                          "known part vanishes and the data are explained, if at all, by the remainder; "
+                          "check the known part, or use aphynity=True.", ReliabilityWarning, stacklevel=3)
+        elif self.physics_fraction_ < 0.05:
             warnings.warn(f"the remainder explains nearly everything (physics share of the vector field "
-                          f"{self.physics_fraction_:.3g}{'; parameters driven to zero: ' + str(zeroed) if zeroed else ''}): "
-                          "the known part is effectively ignored; check it, or use aphynity=True.",
-                          ReliabilityWarning, stacklevel=3)
+                          f"{self.physics_fraction_:.3g}): the known part is effectively ignored; check it, "
+                          "or use aphynity=True.", ReliabilityWarning, stacklevel=3)
 
     # ------------------------------------------------------------------ views
     def _check_fitted(self):
