@@ -42,6 +42,7 @@ def test_summary_is_json_and_html_is_self_contained(lorenz_analysis, tmp_path):
     a = lorenz_analysis
     s = json.loads(json.dumps(a.summary()))
     assert set(s["sections"]) == {"overview", "reconstruction", "nonlinearity", "invariants", "models", "stochastic",
+                                    "probabilistic",
                                     "summary"}
     assert s["sections"]["invariants"]["items"]["lyapunov"]["status"] == "ok"
     html = a.to_html(tmp_path / "r.html")

@@ -29,7 +29,9 @@ def register(app: typer.Typer) -> None:
                                         "noisy_rnn), 'all' (the classical ones) or 'neural'."),
         variants: str = typer.Option("multivariate", "--variants", help="multivariate and/or univariate."),
         noise: str = typer.Option("0", "--noise", help="Comma-separated noise levels (fraction of channel std)."),
-        out: Path = typer.Option(Path("bench_results.csv"), "--out", help="Results table (.csv or .parquet)."),
+        out: Optional[Path] = typer.Option(None, "--out", help="Results table (.csv or .parquet); default "
+                                                               "bench_results.csv (bench_probabilistic.csv with "
+                                                               "--probabilistic)."),
         backend: str = typer.Option("inprocess", "--backend", help="inprocess, processes or dask."),
         scheduler: Optional[str] = typer.Option(None, "--scheduler",
                                                 help="Dask: 'local' (LocalCluster) or tcp://host:8786. Implies --backend dask."),
@@ -49,6 +51,15 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed"),
         force: bool = typer.Option(False, "--force", help="Replace an existing --out file that is not a results "
                                                           "table (with --no-resume)."),
+        probabilistic: bool = typer.Option(False, "--probabilistic",
+                                           help="Ensemble forecasts scored by CRPS skill against climatology and "
+                                                "persistence ensembles, PIT calibration and long-run KL ('all': "
+                                                "freefm, analog, esn, ngrc, sindy; also kernel, dmd, linear_ar, and "
+                                                "cfm or 'neural' with the neural extra; default systems Lorenz, "
+                                                "Rossler, Aizawa, Halvorsen, Chua, Thomas)."),
+        members: int = typer.Option(50, "--members", help="--probabilistic: ensemble members."),
+        forecast_origins: int = typer.Option(4, "--forecast-origins",
+                                             help="--probabilistic: verification origins over the test target."),
     ):
         """Forecast catalogue systems with several models; write a tidy table and print median/IQR."""
         from rich.table import Table
@@ -57,6 +68,13 @@ def register(app: typer.Typer) -> None:
         from ..core.output import safe_output_path
         from .runner import make_tasks, resolve_models, run_benchmark
 
+        if out is None:
+            out = Path("bench_probabilistic.csv" if probabilistic else "bench_results.csv")
+        if probabilistic:
+            _probabilistic(systems, models, variants, noise, out, backend, scheduler, workers, max_fits, max_seconds,
+                           origins, points_per_period, train_periods, test_periods, long_periods, resume, seed,
+                           force, members, forecast_origins)
+            return
         if out.suffix.lower() not in (".csv", ".parquet", ".pq"):
             raise ValidationError(f"--out must end in .csv or .parquet; got {out.name!r}.")
         if force and resume and out.exists():
@@ -83,4 +101,44 @@ def register(app: typer.Typer) -> None:
         for r in summ.itertuples():
             table.add_row(r.model, r.variant, f"{r.noise:g}", r.metric, f"{r.median:.4g}", f"{r.iqr:.3g}", str(r.n))
         console.print(table)
+        console.print(f"results: {out}")
+
+    def _probabilistic(systems, models, variants, noise, out, backend, scheduler, workers, max_fits, max_seconds,
+                       origins, points_per_period, train_periods, test_periods, long_periods, resume, seed, force,
+                       members, forecast_origins):
+        from rich.table import Table
+
+        from ..core.errors import ValidationError
+        from ..core.output import safe_output_path
+        from .probabilistic import SUMMARY_METRICS, make_prob_tasks, run_probabilistic
+
+        if out.suffix.lower() not in (".csv", ".parquet", ".pq"):
+            raise ValidationError(f"--out must end in .csv or .parquet; got {out.name!r}.")
+        if scheduler is not None or backend == "dask":
+            raise ValidationError("--probabilistic runs with --backend inprocess or processes (not Dask).")
+        if force and resume and out.exists():
+            raise ValidationError("--force replaces --out; use it with --no-resume (resuming reads the file).")
+        out = safe_output_path(out, "bench", force=force)
+        key = models.strip().lower()
+        model_names = None if key == "all" else ["cfm"] if key == "neural" else _split(models)
+        tasks = make_prob_tasks(_split(systems), model_names, _split(variants) or ["multivariate"],
+                                [float(v) for v in _split(noise) or ["0"]], seed=seed,
+                                n_train_periods=train_periods, n_test_periods=test_periods,
+                                points_per_period=points_per_period, max_fits=max_fits, max_seconds=max_seconds,
+                                n_origins=origins, n_long_periods=long_periods, n_samples=members,
+                                n_forecast_origins=forecast_origins)
+        res = run_probabilistic(tasks, path=out, resume=resume, backend=backend, n_workers=workers, force=force)
+        summ = res.summary
+        summ = summ[summ["metric"].isin(SUMMARY_METRICS)]
+        order = {m: i for i, m in enumerate(SUMMARY_METRICS)}
+        summ = summ.assign(_o=summ["metric"].map(order)).sort_values(["variant", "noise", "model", "_o"])
+        table = Table(title=f"probabilistic: {res.n_tasks} tasks ({res.n_run} run, {res.n_resumed} resumed, "
+                            f"{res.n_failed} errors) in {res.seconds:.1f} s; median over systems")
+        for col in ("model", "variant", "noise", "metric", "median", "IQR", "n"):
+            table.add_column(col, justify="right" if col in ("median", "IQR", "n", "noise") else "left")
+        for r in summ.itertuples():
+            table.add_row(r.model, r.variant, f"{r.noise:g}", r.metric, f"{r.median:.4g}", f"{r.iqr:.3g}", str(r.n))
+        console.print(table)
+        console.print("crps_skill_* > 0: better than that reference ensemble; pit_calibrated 1: PIT uniform at the "
+                      "nominal 5 % level; spread_skill < 1: over-confident.")
         console.print(f"results: {out}")
