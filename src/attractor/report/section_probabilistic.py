@@ -5,15 +5,17 @@ Two training-free ensemble forecasters — :class:`~attractor.learn.flow_matchin
 :class:`~attractor.forecast.AnalogForecaster` (analogue ensemble) — are fitted on the first 75 % of
 the analysed data; the one with the lower CRPS on a validation block at the end of that training
 part (forecast from a fit on its first 80 %) is the *best probabilistic model*, refitted on the whole
-training part and run from several origins spread over the held-out last 25 %. The item shows its
+training part and run from 10 (quick) or 16 origins spread over the held-out last 25 %. The item shows its
 fan chart (5–95 % and 25–75 % quantile bands of the analysed channel from the first origin), its rank
 histogram, and the fair CRPS (Ferro 2014) per lead against climatology (200 training samples, evenly
 spaced) — and says for how long the ensemble's CRPS stays better than climatology's:
 
 * a lead counts only when the mean CRPS is at least 5 % lower and the per-origin log CRPS ratio is
   below zero by more than 2 standard errors across origins (:func:`~attractor.forecast.crps_skill_horizon`);
-  the horizon is the run of such leads from the first one. "No better than climatology at any lead"
-  when the first fails.
+  the horizon is the run of such leads from the first one. When the first lead fails: "no better
+  than climatology at any lead" if no lead passes and the mean CRPS is never 5 % lower; otherwise
+  "no skill horizon" with the first lead's CRPS difference (later leads are not counted: among
+  hundreds of leads some pass by chance).
 * the horizon is converted to Lyapunov times only when the report's own λ1 estimate is reliable and
   positive; otherwise it is stated in time units with the reason.
 * a horizon that reaches the end of the tested leads is a lower bound ("at least").
@@ -127,7 +129,7 @@ def _probabilistic(ctx) -> dict:
     scale = np.where(scale > 0, scale, 1.0)
     lam, why = _lyapunov_note(ctx)
     h0 = max(20, int(round(5.0 / (lam * dt)))) if lam else max(20, 200 // stride)
-    n_starts = 6 if ctx.quick else 10
+    n_starts = 10 if ctx.quick else 16
     horizon = min(h0, (nz - n_train) // 2)
     if horizon < _MIN_LEADS:
         raise SkipItem(f"the held-out part ({nz - n_train} samples after thinning by {stride}) is too short for "
@@ -182,9 +184,22 @@ def _probabilistic(ctx) -> dict:
     t_skill = sh.n_leads * dt
     unit = ctx.unit
     if sh.n_leads == 0:
-        sentence = (f"The {best} ensemble is no better than climatology at any lead: already at the first lead "
-                    f"({dt:.3g} {unit}) its CRPS is not both at least {100 * _MARGIN:g} % lower than climatology's "
-                    f"and lower by more than {_Z:g} standard errors over the {starts.size} forecast origins.")
+        top = int(np.argmax(sh.skill))
+        top_skill, first = float(sh.skill[top]), float(sh.skill[0])
+        if not sh.better.any() and top_skill <= _MARGIN:
+            sentence = (f"The {best} ensemble is no better than climatology at any lead: over the {starts.size} "
+                        f"forecast origins its mean CRPS is never {100 * _MARGIN:g} % below climatology's"
+                        + (f" (at most {100 * top_skill:.2g} %, at {(top + 1) * dt:.3g} {unit})." if top_skill > 0
+                           else "."))
+        else:   # the first lead fails; leads after a failure are not counted (many leads, chance passes)
+            how = ("not distinguishably better" if first > _MARGIN else "not materially better" if first > 0
+                   else "not better")
+            sentence = (f"The {best} ensemble has no skill horizon: it is {how} than climatology even at the first "
+                        f"lead ({dt:.3g} {unit}), where its mean CRPS is {abs(100 * first):.2g} % "
+                        f"{'lower' if first > 0 else 'higher'} than climatology's"
+                        + (f" but not beyond {_Z:g} standard errors over the {starts.size} forecast origins (too few "
+                           "to tell)." if first > _MARGIN else f" (less than {100 * _MARGIN:g} %)." if first > 0
+                           else "."))
     else:
         span = f"at least {t_skill:.3g} {unit}, the whole tested horizon" if sh.lower_bound else f"{t_skill:.3g} {unit}"
         sentence = (f"The {best} ensemble's CRPS stays better than climatology's (at least {100 * _MARGIN:g} % lower, "
