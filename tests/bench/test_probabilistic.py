@@ -78,6 +78,33 @@ def test_models_without_ensemble_mode_and_bad_settings_are_refused():
         run_probabilistic(make_prob_tasks(["lorenz"], ["analog"], **SETTINGS), backend="dask", progress=False)
 
 
+def test_processes_backend_gives_the_inprocess_numbers():
+    tasks = make_prob_tasks(["lorenz", "rossler"], ["analog"], **SETTINGS)
+    a = run_probabilistic(tasks, progress=False)
+    b = run_probabilistic(tasks, backend="processes", n_workers=2, progress=False)
+
+    def values(t):
+        t = t[~t["metric"].isin(["task_seconds", "cpu_seconds", "fit_seconds"])]
+        return t.set_index(["task", "metric"])["value"].sort_index()
+
+    pd.testing.assert_series_equal(values(a.table), values(b.table))
+
+
+def test_an_ensemble_with_non_finite_members_is_an_error():
+    from attractor.bench.probabilistic import _ensemble
+
+    class Blows:
+        seed = 0
+
+        def forecast_ensemble(self, history, horizon, n):
+            out = np.zeros((n, horizon, 1))
+            out[1, 3:] = np.nan
+            return out
+
+    with pytest.raises(ValidationError, match="1 of 4 ensemble members diverged"):
+        _ensemble(Blows(), "native", np.zeros((10, 1)), 5, 4, None, 0)
+
+
 @pytest.mark.slow
 def test_conditional_flow_matching_runs_in_the_track():
     pytest.importorskip("jax")
