@@ -34,8 +34,8 @@ channel divided by the clean training std (``data.scale``):
   better than the reference; the summary reports their median over systems).
 * ``skill_horizon_time`` / ``skill_horizon_lyapunov`` — leads (time units / Lyapunov times of the
   catalogue's λ1) over which the ensemble's CRPS is better than climatology's by more than 5 % and
-  2 standard errors of the log CRPS ratio across origins (:func:`~attractor.forecast.crps_skill_horizon`,
-  standard CRPS), on the leads every origin reaches (the last ``n_test_periods`` minus the last
+  significantly (log CRPS ratio across origins, one-sided t test at 2.3 %;
+  :func:`~attractor.forecast.crps_skill_horizon`, standard CRPS), on the leads every origin reaches (the last ``n_test_periods`` minus the last
   origin's offset: 1.25 periods by default); ``skill_horizon_capped`` = 1 when it is better at all of
   them, so the horizon is only a lower bound.
 * ``pit_ks``, ``pit_ks_critical``, ``pit_calibrated``, ``pit_n``, ``spread_skill`` — calibration:
