@@ -205,6 +205,10 @@ def _hybrid(ctx) -> dict:
                          "initial guess, so the terms of the known model "
                          f"{'it multiplies' if len(zeroed) == 1 else 'they multiply'} vanish: the data do not "
                          "support that part of the known model, and the remainder takes its place.")
+    if good and km.remainder == "kernel":
+        sentences.append("With a kernel remainder these standard errors leave out the bias of the regularised "
+                         "remainder absorbing part of the known terms (a few per cent on the damped pendulum); "
+                         "treat the values as approximate.")
     if not km.unknown:
         sentences.append("The known part has no unknown parameters; only the remainder was fitted.")
     numbers["physics share of the vector field"] = round(share, 4) if math.isfinite(share) else None
@@ -288,7 +292,8 @@ def _hybrid(ctx) -> dict:
         sentences.append("SINDy alone, without the known physics, forecasts better than the hybrid: on these data "
                          "the known part does not help, so it may be wrong or incomplete.")
     reliable = bool(not flat and not zeroish and not zeroed and not ignored and hybrid_skill and not bb_better)
-    summary = f"known model '{km.name}': " + "; ".join(
+    shown = km.name.replace("[", "(").replace("]", ")")  # findings are printed with Rich markup
+    summary = f"known model '{shown}': " + "; ".join(
         [", ".join(good) or "no identifiable parameter" if km.unknown else "no unknown parameters"]
         + ([f"not identifiable: {', '.join(flat)}"] if flat and good else [])
         + ([f"driven to zero: {', '.join(zeroed)}"] if zeroed else [])
