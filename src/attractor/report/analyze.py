@@ -288,6 +288,8 @@ def _conclude(ctx: Context, sections: Sequence[Section]) -> tuple[list[str], Ver
         findings.append(f"SINDy found equations with {ctx.shared['sindy_terms']} nonzero terms (see Models).")
     if ctx.shared.get("coupling_summary"):
         findings.append("Coupling: " + ctx.shared["coupling_summary"])
+    if ctx.shared.get("hybrid_summary"):
+        findings.append("Hybrid model: " + ctx.shared["hybrid_summary"])
     return findings, verdict
 
 
@@ -427,7 +429,7 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
             title: str | None = None, progress: Callable[[str, int, int], None] | None = None,
             sections: Sequence[str] | None = None, detrend: bool = False,
             deseason: bool = False, exclude_items: Sequence[str] = (), figures: bool = True,
-            neural: bool = False) -> Analysis:
+            neural: bool = False, known: Any = None) -> Analysis:
     """Analyse an observed series and collect every result into a report.
 
     Parameters
@@ -480,6 +482,13 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
         one) to the forecast comparison, fitted on at most the last 3000 training samples.
         Off by default: loading JAX and training add roughly 10–40 s. Without the extra the
         forecast item says why the model is left out.
+    known : str, pathlib.Path or KnownModel, optional
+        A partial model (TOML file, format in :mod:`attractor.learn.hybrid_spec`): adds the
+        hybrid section (:mod:`attractor.report.section_hybrid`) with the fitted parameters,
+        the learned remainder as equations, and forecasts of the known part alone, the hybrid
+        and SINDy alone on the held-out last 20 % of the data. Its states must be data
+        columns (or be mapped to columns in the file); a file that cannot be read or does not
+        match the data raises ValidationError before any analysis runs.
 
     Returns
     -------
@@ -510,9 +519,15 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
     if excluded:
         prepared = replace(prepared, notes=tuple(prepared.notes) + (
             f"Items left out on request: {', '.join(sorted(excluded))}.",))
+    known_model = None
+    if known is not None:
+        from ..learn.hybrid_spec import KnownModel, load_known_model
+
+        known_model = known if isinstance(known, KnownModel) else load_known_model(known)
+        known_model.column_indices(prepared.columns)  # states vs columns: fail now, with the reason
     name, ref = _resolve_true_system(true_system)
     ctx = Context(prepared, quick=bool(quick), seed=int(seed), neural=bool(neural), reference=ref,
-                  true_system=name)
+                  true_system=name, known=known_model)
     wanted = None if sections is None else set(sections)
     if wanted is not None:
         unknown = wanted - {s[0] for s in SECTION_BUILDERS} - {"summary"}
@@ -532,6 +547,8 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
                 continue
             if key == "coupling" and prepared.n_channels < 2:
                 continue  # the coupling section exists only for data with two or more channels
+            if key == "hybrid" and known_model is None:
+                continue  # the hybrid section exists only with a partial model (known=...)
             with figures_disabled(not figures):
                 done.append(run_item(ctx, ikey, ititle, fn))
         if done:
@@ -549,7 +566,7 @@ def analyze(data: Any, dt: float | None = None, columns: Sequence[str] | str | N
                "time_column": time_column, "quick": bool(quick), "seed": int(seed), "nan_policy": nan_policy,
                "irregular": irregular, "true_system": name, "detrend": bool(detrend),
                "deseason": bool(deseason), "exclude_items": sorted(excluded), "figures": bool(figures),
-               "neural": bool(neural)}
+               "neural": bool(neural), "known": None if known_model is None else known_model.source}
     default_title = f"Analysis of {prepared.source}" + (f" ({name})" if name and name not in prepared.source else "")
     return Analysis(data=prepared, sections=tuple(built), findings=tuple(findings), verdict=verdict.label,
                     confidence=verdict.confidence, reasons=tuple(verdict.reasons), comparison=tuple(comparison), options=options,

@@ -48,6 +48,10 @@ def _analyze_command(
                                                           "report."),
     neural: bool = typer.Option(False, "--neural", help="Add a neural model (NeuralODE or GRU; needs the neural "
                                                         "extra) to the forecast comparison; adds roughly 10-40 s."),
+    known: Optional[Path] = typer.Option(None, "--known", help="A partial model (TOML: states, known equations, "
+                                                               "unknown parameters; see examples/pendulum.toml): "
+                                                               "adds a hybrid-model section (known physics + "
+                                                               "learned remainder) with forecasts on held-out data."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing --out/--json file even if it does not "
                                                       "look like a report (never the input file)."),
 ):
@@ -69,7 +73,7 @@ def _analyze_command(
 
     if sep is not None and sep.lower() in ("tab", "\\t"):
         sep = "\t"
-    inputs = (file,) if file is not None else ()
+    inputs = tuple(p for p in (file, known) if p is not None)  # never overwrite the data or the model file
     out = safe_output_path(out, "html", inputs=inputs, force=force)
     if json_path is not None:
         json_path = safe_output_path(json_path, "json", inputs=inputs, force=force)
@@ -106,7 +110,7 @@ def _analyze_command(
                              nan_policy=nan_policy, irregular=irregular, true_system=true_system,
                              title=title or f"Analysis of {source_title}", progress=progress,
                              detrend=detrend, deseason=deseason, exclude_items=tuple(exclude_item or ()),
-                             neural=neural)
+                             neural=neural, known=known)
     for note in result.data.notes:
         err_console.print(f"[yellow]note:[/] {note}")
     try:

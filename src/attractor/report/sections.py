@@ -114,6 +114,7 @@ class Context:
     reference: dict = field(default_factory=dict)  # {key: (value, source)} of the true system
     true_system: str | None = None
     shared: dict = field(default_factory=dict)
+    known: Any = None  # a partial model (attractor.learn.hybrid_spec.KnownModel) for the hybrid section
 
     @property
     def x(self) -> np.ndarray:
@@ -1186,3 +1187,7 @@ SECTION_BUILDERS.append(STOCHASTIC_SECTION)
 from .section_probabilistic import PROBABILISTIC_SECTION  # noqa: E402
 
 SECTION_BUILDERS.append(PROBABILISTIC_SECTION)
+
+from .section_hybrid import HYBRID_SECTION  # noqa: E402
+
+SECTION_BUILDERS.append(HYBRID_SECTION)
