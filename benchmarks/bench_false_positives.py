@@ -56,7 +56,7 @@ CHAOS_CLASSES = ("lorenz", "rossler", "henon", "logistic", "mackey_glass")
 CHAOS_NOISE = (0.0, 0.05, 0.10)
 N_DEFAULT = 10_000
 #: Items the verdict does not read (left out for speed).
-EXCLUDE = ("attractor", "entropy", "rqa", "sindy")
+EXCLUDE = ("attractor", "entropy", "rqa", "sindy", "probabilistic")
 _PTS_PER_PERIOD = {"lorenz": 100.0, "rossler": 100.0, "mackey_glass": 6.0}
 _PARAMS = {"logistic": {"r": 4.0}}
 _GOLDEN = (1 + 5 ** 0.5) / 2

@@ -47,6 +47,7 @@ _LAZY_MODULES |= {"training"}  # dynamics of learning (issue #16): attractor.tra
 _LAZY_NAMES.update(LangevinRegression="attractor.learn", kramers_moyal="attractor.learn")  # issue #14
 _LAZY_NAMES.update(FlowMatchingForecaster="attractor.learn.neural")  # issue #15 (JAX on first fit)
 _LAZY_NAMES.update(Hybrid="attractor.learn")  # hybrid models (issue #17)
+_LAZY_NAMES.update(NeuralHybrid="attractor.learn.neural")  # hybrid with a neural remainder (issue #17)
 
 
 def __getattr__(name: str):

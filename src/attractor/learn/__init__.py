@@ -26,6 +26,7 @@ __all__ = [*_d.__all__, *_l.__all__, *_o.__all__, *_s.__all__, *_m.__all__, *_sc
 # Neural learners (JAX) are exported lazily: the classes load without JAX, which is imported on first fit.
 _NEURAL = ("NeuralODE", "GRU", "LipschitzRNN", "NoisyRNN")
 _NEURAL += ("FlowMatchingForecaster",)   # issue #15
+_NEURAL += ("NeuralHybrid",)   # issue #17: hybrid with a neural remainder
 
 
 def __getattr__(name: str):

@@ -266,6 +266,38 @@ def _normal_solve(G: np.ndarray, B: np.ndarray) -> np.ndarray:
     except np.linalg.LinAlgError:
         return np.linalg.lstsq(G, B, rcond=None)[0]
 
+
+def _identify(J: np.ndarray, r0: np.ndarray, p: np.ndarray, ynorm: float, dof: int, names) -> tuple[np.ndarray, np.ndarray]:
+    """Identifiable parameters and standard errors from the residual's Jacobian ``J`` (n_res, n_p).
+
+    A parameter whose relative effect on the fit is below 1e-8 of the data (``ynorm``), or which
+    enters a near-null direction of the column-normalised ``J`` (singular value below 1e-6 of
+    the largest), is flat: unidentifiable, standard error ``inf`` and a ReliabilityWarning. The
+    others get the Gauss–Newton standard errors ``sqrt(diag((JᵀJ)⁺) · ‖r‖² / dof)``.
+    """
+    std = np.zeros(p.size)
+    colnorm = np.linalg.norm(J, axis=0)
+    flat = colnorm * np.maximum(np.abs(p), 1.0) < 1e-8 * ynorm
+    Jn = J / np.where(colnorm > 0, colnorm, 1.0)
+    _, sv, Vt = np.linalg.svd(Jn, full_matrices=False)
+    for k in np.flatnonzero(sv < 1e-6 * sv[0]):
+        flat |= np.abs(Vt[k]) > 0.1
+    ident = ~flat
+    s2 = float(r0 @ r0) / max(int(dof), 1)
+    try:
+        good = np.flatnonzero(ident)
+        cov = np.linalg.pinv(J[:, good].T @ J[:, good]) * s2
+        std[good] = np.sqrt(np.maximum(np.diag(cov), 0.0))
+    except np.linalg.LinAlgError:
+        ident[:] = False
+    std[~ident] = np.inf
+    if (~ident).any():
+        bad = [names[j] for j in np.flatnonzero(~ident)]
+        warnings.warn(f"the data cannot identify the parameter(s) {bad}: the fit does not depend on "
+                      "them (or only on a combination with others); they are reported as nan.",
+                      ReliabilityWarning, stacklevel=4)
+    return ident, std
+
 class Hybrid:
     """Known physics with unknown parameters plus a learned remainder, ``ẋ = K(x; p) + F(x)``.
 
@@ -363,46 +395,16 @@ class Hybrid:
         -------
         self
         """
-        from ..core.system import Trajectory
-        from .sindy import (NOISE_FOR_WEAK_FORM, _as_runs, _check_layout, _corner_halfwidth, _derivative_error,
-                            relative_noise_level)
+        from .sindy import NOISE_FOR_WEAK_FORM, _corner_halfwidth, _derivative_error, relative_noise_level
 
         if self.remainder not in _REMAINDERS:
-            raise ValidationError(f"remainder must be one of {_REMAINDERS}; got {self.remainder!r} "
-                                  "(a neural remainder is not available yet).")
+            msg = (" (a neural remainder is attractor.learn.neural.NeuralHybrid, on the JAX stack)"
+                   if self.remainder == "neural" else "")
+            raise ValidationError(f"remainder must be one of {_REMAINDERS}; got {self.remainder!r}{msg}.")
         if self.fit_method not in _FIT_METHODS:
             raise ValidationError(f"fit_method must be one of {_FIT_METHODS}; got {self.fit_method!r}.")
-        names = self.state_names
-        if isinstance(X, Trajectory) or (isinstance(X, (list, tuple)) and X and isinstance(X[0], Trajectory)):
-            trajs = [X] if isinstance(X, Trajectory) else list(X)
-            names = names or trajs[0].state_names
-            t = [tr.t for tr in trajs]
-            X = [tr.x for tr in trajs]
-        if t is None:
-            t = None if dt is None else check_positive_float(dt, "dt")
-        elif dt is not None:
-            raise ValidationError("give dt or t, not both.")
-        runs, times = _as_runs(X, t)
-        _check_layout(runs)
+        runs, times, names, known = self._prepare(X, dt, t)
         d = runs[0].shape[1]
-        allx = np.vstack(runs)
-        flat = np.zeros(d, bool) if allx.shape[0] < 2 else np.ptp(allx, axis=0) <= 1e-12 * np.maximum(np.abs(allx).max(axis=0), np.finfo(float).tiny)
-        if flat.any():
-            raise ValidationError(f"state(s) {np.flatnonzero(flat).tolist()} are constant in the data; a constant "
-                                  "signal has no dynamics to fit a vector field to.")
-        known = _Known(self.known, self.parameters or {}, self.unknown, d)
-        if known.spec is not None:
-            if len(known.states) != d:
-                raise ValidationError(f"the known part {known.spec.name} has {len(known.states)} states "
-                                      f"{known.states} but the data have {d}.")
-            if names is not None and tuple(names) != known.states:
-                raise ValidationError(f"the data's states {tuple(names)} do not match the known part's "
-                                      f"{known.states}.")
-            names = known.states
-        names = tuple(names) if names is not None else tuple(f"x{i}" for i in range(d))
-        if len(names) != d:
-            raise ValidationError(f"state_names has {len(names)} names but the data have {d} states.")
-        known(runs[0][:2], known.p0)  # shape check of a callable
 
         if self.remainder == "sindy":
             lib = self.library if self.library is not None else PolynomialLibrary(2)
@@ -496,6 +498,44 @@ class Hybrid:
         self._runs, self._times = runs, times
         del self._blocks
         return self
+
+    def _prepare(self, X, dt, t):
+        """Validated runs and time vectors, state names and the known part (shared with NeuralHybrid)."""
+        from ..core.system import Trajectory
+        from .sindy import _as_runs, _check_layout
+
+        names = self.state_names
+        if isinstance(X, Trajectory) or (isinstance(X, (list, tuple)) and X and isinstance(X[0], Trajectory)):
+            trajs = [X] if isinstance(X, Trajectory) else list(X)
+            names = names or trajs[0].state_names
+            t = [tr.t for tr in trajs]
+            X = [tr.x for tr in trajs]
+        if t is None:
+            t = None if dt is None else check_positive_float(dt, "dt")
+        elif dt is not None:
+            raise ValidationError("give dt or t, not both.")
+        runs, times = _as_runs(X, t)
+        _check_layout(runs)
+        d = runs[0].shape[1]
+        allx = np.vstack(runs)
+        flat = np.zeros(d, bool) if allx.shape[0] < 2 else np.ptp(allx, axis=0) <= 1e-12 * np.maximum(np.abs(allx).max(axis=0), np.finfo(float).tiny)
+        if flat.any():
+            raise ValidationError(f"state(s) {np.flatnonzero(flat).tolist()} are constant in the data; a constant "
+                                  "signal has no dynamics to fit a vector field to.")
+        known = _Known(self.known, self.parameters or {}, self.unknown, d)
+        if known.spec is not None:
+            if len(known.states) != d:
+                raise ValidationError(f"the known part {known.spec.name} has {len(known.states)} states "
+                                      f"{known.states} but the data have {d}.")
+            if names is not None and tuple(names) != known.states:
+                raise ValidationError(f"the data's states {tuple(names)} do not match the known part's "
+                                      f"{known.states}.")
+            names = known.states
+        names = tuple(names) if names is not None else tuple(f"x{i}" for i in range(d))
+        if len(names) != d:
+            raise ValidationError(f"state_names has {len(names)} names but the data have {d} states.")
+        known(runs[0][:2], known.p0)  # shape check of a callable
+        return runs, times, names, known
 
     # -- helpers of fit
     @staticmethod
@@ -705,45 +745,27 @@ class Hybrid:
                 e = np.zeros_like(p)
                 e[j] = h
                 J[:, j] = (res(p + e) - res(p - e)) / (2 * h)
-            ynorm = float(np.linalg.norm(Y)) or 1.0
-            colnorm = np.linalg.norm(J, axis=0)
-            # a parameter whose (relative) effect on the fit is below 1e-8 of the data is flat
-            flat = colnorm * np.maximum(np.abs(p), 1.0) < 1e-8 * ynorm
-            Jn = J / np.where(colnorm > 0, colnorm, 1.0)
-            _, sv, Vt = np.linalg.svd(Jn, full_matrices=False)
-            for k in np.flatnonzero(sv < 1e-6 * sv[0]):
-                flat |= np.abs(Vt[k]) > 0.1
-            ident = ~flat
             dof = max(r0.size - p.size - int(self.support_.sum()), 1)
-            s2 = float(r0 @ r0) / dof
-            try:
-                good = np.flatnonzero(ident)
-                cov = np.linalg.pinv(J[:, good].T @ J[:, good]) * s2
-                std[good] = np.sqrt(np.maximum(np.diag(cov), 0.0))
-            except np.linalg.LinAlgError:
-                ident[:] = False
-            std[~ident] = np.inf
-            if (~ident).any():
-                bad = [known.names[j] for j in np.flatnonzero(~ident)]
-                warnings.warn(f"the data cannot identify the parameter(s) {bad}: the fit does not depend on "
-                              "them (or only on a combination with others); they are reported as nan.",
-                              ReliabilityWarning, stacklevel=3)
+            ident, std = _identify(J, r0, p, float(np.linalg.norm(Y)) or 1.0, dof, known.names)
         self.identifiable_ = {k: bool(v) for k, v in zip(known.names, ident)}
         self.parameters_ = {k: (float(v) if ok else float("nan")) for k, v, ok in zip(known.names, p, ident)}
         self.parameter_std_ = {k: float(s) for k, s in zip(known.names, std)}
-        Kx = known(Xall, p)
-        Fx = self.features_.transform(Xall) @ W.T
+        self._physics_share(known(Xall, p), self.features_.transform(Xall) @ W.T, p)
+
+    def _physics_share(self, Kx: np.ndarray, Fx: np.ndarray, p: np.ndarray) -> None:
+        """``physics_fraction_`` from the two parts along the data, and the warnings it calls for."""
+        known = self._known
         kk, ff = float(np.sum(Kx ** 2)), float(np.sum(Fx ** 2))
         self.physics_fraction_ = kk / (kk + ff) if kk + ff > 0 else float("nan")
         zeroed = [k for k, v, p0 in zip(known.names, p, known.p0) if abs(v) < 1e-3 * max(abs(p0), 1e-12)]
         if zeroed and len(zeroed) == p.size:
             warnings.warn(f"every parameter of the known part was driven to zero ({zeroed}): the fitted "
                           "known part vanishes and the data are explained, if at all, by the remainder; "
-                          "check the known part, or use aphynity=True.", ReliabilityWarning, stacklevel=3)
+                          "check the known part, or use aphynity=True.", ReliabilityWarning, stacklevel=4)
         elif self.physics_fraction_ < 0.05:
             warnings.warn(f"the remainder explains nearly everything (physics share of the vector field "
                           f"{self.physics_fraction_:.3g}): the known part is effectively ignored; check it, "
-                          "or use aphynity=True.", ReliabilityWarning, stacklevel=3)
+                          "or use aphynity=True.", ReliabilityWarning, stacklevel=4)
 
     # ------------------------------------------------------------------ views
     def _check_fitted(self):

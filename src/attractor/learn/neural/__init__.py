@@ -7,6 +7,8 @@
   ``A_β,γ`` (Erichson et al., ICLR 2021).
 * :class:`NoisyRNN` — Lipschitz RNN trained with additive and multiplicative noise injected in
   the hidden dynamics (Lim et al., NeurIPS 2021); deterministic at test time.
+* :class:`NeuralHybrid` — known physics with unknown parameters plus an MLP remainder (universal
+  differential equations, Rackauckas et al. 2020), fitted through Diffrax adjoints.
 * :class:`FlowMatchingForecaster` — conditional flow matching (Lipman et al. 2023) of
   p(next samples | past window); ensembles by an ODE solve in flow time.
 
@@ -22,10 +24,11 @@ from ._base import LearnedSystem, TrainingDivergenceError
 from ._jax import NeuralExtraMissingError   # defining module of the error; JAX itself loads on first fit
 
 __all__ = ["NeuralODE", "ElmanRNN", "GRU", "LipschitzRNN", "NoisyRNN", "TrainingDivergenceError",
-           "NeuralExtraMissingError", "LearnedSystem", "FlowMatchingForecaster"]
+           "NeuralExtraMissingError", "LearnedSystem", "FlowMatchingForecaster", "NeuralHybrid"]
 
 _LAZY = {"NeuralODE": ".node", "ElmanRNN": ".rnn", "GRU": ".rnn", "LipschitzRNN": ".rnn", "NoisyRNN": ".rnn"}
 _LAZY["FlowMatchingForecaster"] = ".flow_matching"   # conditional flow matching (issue #15)
+_LAZY["NeuralHybrid"] = ".hybrid"   # known physics + neural remainder (issue #17)
 
 
 def __getattr__(name: str):
