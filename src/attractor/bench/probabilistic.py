@@ -83,7 +83,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..core.errors import ReliabilityWarning, ValidationError
-from .runner import (MODELS, SEEDED_MODELS, UNIVARIATE_GRIDS, BenchmarkResult, Task, _data_seed, _one_blas_thread,
+from .runner import (MODELS, BenchmarkResult, Task, _data_seed, _one_blas_thread, tune_point_model,
                      _read, _write, long_run_scores, summarize)
 
 __all__ = ["PROB_MODELS", "AVAILABLE_MODELS", "DEFAULT_SYSTEMS", "PERTURBATIONS", "ENSEMBLE_MODELS", "ProbTask",
@@ -328,19 +328,11 @@ def _tune_native(task: ProbTask, data, scale: np.ndarray, m_tune: int):
 
 def _tune_perturbed(task: ProbTask, data, scale: np.ndarray, m_tune: int):
     """Tune as ``attractor bench`` does, then choose the perturbation by validation CRPS."""
-    from ..forecast.protocol import MODEL_FAILURES, fit_model, tune
+    from ..forecast.protocol import MODEL_FAILURES, fit_model
 
     pt = task.point_task
-    factory, grid = MODELS[task.model]
-    if task.variant == "univariate":
-        grid = UNIVARIATE_GRIDS.get(task.model, grid)
-    extra = {"seed": pt.task_seed} if task.model in SEEDED_MODELS else {}
-
-    def make(**p):
-        return factory(**extra, **p)
-
-    tuned = tune(make, grid, data.train, data.validation, dt=data.dt, max_fits=task.max_fits,
-                 max_seconds=task.max_seconds, seed=pt.task_seed, n_origins=task.n_origins)
+    make, tuned = tune_point_model(task.model, task.variant, pt.task_seed, data, task.max_fits, task.max_seconds,
+                                   task.n_origins)
     best = dict(tuned.best_params)
     scores = {}
     try:

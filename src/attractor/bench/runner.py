@@ -302,9 +302,35 @@ def _data_seed(task: Task) -> int:
     return zlib.crc32(key.encode()) & 0x7FFFFFFF
 
 
+def tune_point_model(model: str, variant: str, seed: int, data, max_fits: int, max_seconds: float,
+                     n_origins: int):
+    """The model's factory (seeded where the model is random) and its tuning on the protocol's
+    validation block, as every ``attractor bench`` task does it (shared by the probabilistic track).
+
+    Returns
+    -------
+    make : callable
+        ``make(**params)`` builds the model.
+    tuned : TuneResult
+    """
+    from ..forecast.protocol import tune
+
+    factory, grid = MODELS[model]
+    if variant == "univariate":
+        grid = UNIVARIATE_GRIDS.get(model, grid)
+    extra = {"seed": seed} if model in SEEDED_MODELS else {}
+
+    def make(**p):
+        return factory(**extra, **p)
+
+    tuned = tune(make, grid, data.train, data.validation, dt=data.dt, max_fits=max_fits,
+                 max_seconds=max_seconds, seed=seed, n_origins=n_origins)
+    return make, tuned
+
+
 def _run_task(task: Task) -> list[dict]:
     from ..forecast.metrics import score_forecast
-    from ..forecast.protocol import MODEL_FAILURES, fit_model, forecast, protocol_data, tune
+    from ..forecast.protocol import MODEL_FAILURES, fit_model, forecast, protocol_data
 
     base = {"task": task.key, "system": task.system, "model": task.model, "variant": task.variant,
             "noise": task.noise}
@@ -314,16 +340,8 @@ def _run_task(task: Task) -> list[dict]:
         data = protocol_data(task.system, n_train_periods=task.n_train_periods, n_test_periods=task.n_test_periods,
                              points_per_period=task.points_per_period, noise=task.noise,
                              univariate=task.variant == "univariate", seed=_data_seed(task))
-        factory, grid = MODELS[task.model]
-        if task.variant == "univariate":
-            grid = UNIVARIATE_GRIDS.get(task.model, grid)
-        extra = {"seed": task.task_seed} if task.model in SEEDED_MODELS else {}
-
-        def make(**p):
-            return factory(**extra, **p)
-
-        tuned = tune(make, grid, data.train, data.validation, dt=data.dt, max_fits=task.max_fits,
-                     max_seconds=task.max_seconds, seed=task.task_seed, n_origins=task.n_origins)
+        make, tuned = tune_point_model(task.model, task.variant, task.task_seed, data, task.max_fits,
+                                       task.max_seconds, task.n_origins)
         params = json.dumps(tuned.best_params, sort_keys=True, default=str)
         t_fit = time.perf_counter()
         failed = 0.0
