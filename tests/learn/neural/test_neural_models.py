@@ -142,6 +142,26 @@ def test_bad_input(lorenz, node):
         node.forecast(lorenz[:20], 0)
 
 
+def test_blown_up_forecast_is_nan_not_huge_numbers(node, lorenz):
+    # a field with an added linear instability (rate 5, in standardised units) grows like e^{5t}:
+    # smooth, so the adaptive solver keeps returning finite values (e^20 ~ 5e8 standard deviations
+    # at t = 4). The forecast must mark the blow-up with NaN instead of returning such numbers.
+    import copy
+
+    from attractor.learn.neural import _node_jax as nj
+    from attractor.learn.neural.node import BLOWUP_STD
+
+    wild = copy.copy(node)
+    wild.field_ = nj.VectorField(node.field_.mlp, node.field_.out_scale, lambda z: 5.0 * z)
+    fc = wild.forecast(lorenz[:20], 400)
+    z = (fc - node.mean_) / node.scale_
+    finite = np.isfinite(z).all(axis=1)
+    assert finite[:50].all() and not finite.all()
+    assert np.all(np.abs(z[finite]) <= BLOWUP_STD)
+    first = np.flatnonzero(~finite)[0]
+    assert not np.isfinite(fc[first:]).any()
+
+
 def test_diverging_training_raises_with_epoch(lorenz):
     # an absurd step size overflows the weights within a few steps: a typed error, not NaN weights
     model = NeuralODE(**dict(NODE_KW, learning_rate=1e300))

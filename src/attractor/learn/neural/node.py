@@ -43,6 +43,8 @@ __all__ = ["NeuralODE"]
 
 _ACTIVATIONS = ("tanh", "softplus", "gelu", "silu", "elu")
 _SOLVERS = ("tsit5", "dopri5", "dopri8")
+#: a forecast state this many training standard deviations from the training mean has blown up
+BLOWUP_STD = 1e6
 
 
 class NeuralODE(NeuralEstimator):
@@ -267,8 +269,11 @@ class NeuralODE(NeuralEstimator):
         Returns
         -------
         numpy.ndarray, shape (horizon, d)
-            Row ``k`` is the state ``(k + 1) dt_`` after the last history sample; rows after a
-            failed solve (blow-up or step budget) are NaN.
+            Row ``k`` is the state ``(k + 1) dt_`` after the last history sample; rows from a
+            failed solve (step budget) or a blow-up on are NaN. A blow-up is a state more than
+            ``BLOWUP_STD`` (10⁶) training standard deviations from the training mean: no model
+            of the data is right there, and an adaptive solver would otherwise keep returning
+            finite values such as 1e70.
         """
         horizon = check_positive_int(horizon, "horizon")
         Z = self._check_history(history)
@@ -277,7 +282,7 @@ class NeuralODE(NeuralEstimator):
         ts = nj.jnp.asarray(self.dt_ * np.arange(horizon + 1))
         ys = np.asarray(nj._forecast(self.field_, nj.jnp.asarray(Z[-1]), ts, self._spec), dtype=float)[1:]
         ys = np.where(np.isfinite(ys), ys, np.nan)
-        bad = np.flatnonzero(~np.isfinite(ys).all(axis=1))
+        bad = np.flatnonzero(~(np.isfinite(ys).all(axis=1) & (np.abs(np.nan_to_num(ys)).max(axis=1) <= BLOWUP_STD)))
         if bad.size:
             ys[bad[0]:] = np.nan
         return ys * self.scale_ + self.mean_
